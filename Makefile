@@ -1,0 +1,42 @@
+# lima: build, demo, tests, benchmarks and the reproducible LIMA run.
+# Finds a JDK 21+ by itself (bin/find-java); the default `java` here may be older.
+SHELL := /bin/bash
+JAVA_HOME := $(shell bin/find-java --home)
+export JAVA_HOME
+MVN := mvn -B -q -Dlima.commit=$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown) -Dstyle.color=never
+LIMA := bin/lima
+OUT ?= out
+
+.PHONY: build test test-all demo bench lima-data clean help
+
+help:
+	@echo "make build     build everything, leaves bin/lima"
+	@echo "make demo      run the main job on the bundled samples in data/samples/ (writes $(OUT)/demo)"
+	@echo "make test      the default test suite (fast; real-data tests run when ../shared/real is there)"
+	@echo "make test-all  every test, slow ones included"
+	@echo "make bench     benchmarks (prints figures; writes bench/out/)"
+	@echo "make lima-data DUMPS=dir   the whole LIMA curation from raw files"
+
+build:
+	$(MVN) -DskipTests install
+	@test -f cli/target/lima.jar && echo "built: bin/lima ($$($(LIMA) --version | head -1))"
+
+test:
+	$(MVN) install
+
+test-all:
+	$(MVN) -Dlima.test.excludedGroups=none install
+
+demo: build
+	bash data/demo.sh $(OUT)/demo
+
+bench: build
+	bash bench/run.sh
+
+lima-data: build
+	@test -n "$(DUMPS)" || { echo "usage: make lima-data DUMPS=dir [OUT=out]"; exit 2; }
+	bash data/lima-data.sh "$(DUMPS)" $(OUT)/lima-data
+
+clean:
+	$(MVN) clean
+	rm -rf $(OUT) bench/out

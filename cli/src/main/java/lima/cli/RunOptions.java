@@ -1,0 +1,34 @@
+package lima.cli;
+
+import java.nio.file.Path;
+import lima.core.RunDir;
+import picocli.CommandLine.Option;
+
+/** Options every command that writes a run folder shares. */
+public final class RunOptions {
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder (refused when not empty, unless --force).")
+  public Path out;
+
+  @Option(names = "--force", description = "Overwrite an existing non-empty output folder.")
+  public boolean force;
+
+  @Option(names = "--if-changed", description = "Cron mode: exit 0 without work when OUT holds a finished run with the same inputs and configuration; otherwise redo it (implies --force).")
+  public boolean ifChanged;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+  public long seed;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0 = one per core. Output does not depend on it.")
+  public int threads;
+
+  @Option(names = "--max-errors", defaultValue = "-1", description = "Stop after this many malformed input records (-1: never; default ${DEFAULT-VALUE}).")
+  public long maxErrors;
+
+  public int threads() {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
+
+  public RunDir.Options toRunOptions() {
+    return new RunDir.Options(out, force || ifChanged, seed, maxErrors);
+  }
+}

@@ -1,0 +1,53 @@
+package lima.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** sha256 of files and strings, and stable 64-bit keys for seeded per-record randomness. */
+public final class Hashing {
+  private Hashing() {}
+
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String sha256(Path file) throws IOException {
+    MessageDigest md = sha256();
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  public static String sha256(String text) {
+    return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A 64-bit key for (seed, name): the randomness of one record depends only on the run seed and the
+   * record's own name, never on thread scheduling or the order records arrive in.
+   */
+  public static long key(long seed, String name) {
+    byte[] d = sha256().digest((seed + ":" + name).getBytes(StandardCharsets.UTF_8));
+    long v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | (d[i] & 0xff);
+    return v;
+  }
+
+  /** A seeded random generator for one named record or stage. */
+  public static java.util.SplittableRandom rng(long seed, String name) {
+    return new java.util.SplittableRandom(key(seed, name));
+  }
+}

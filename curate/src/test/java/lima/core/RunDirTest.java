@@ -1,0 +1,77 @@
+package lima.core;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunDirTest {
+  @TempDir Path tmp;
+
+  @Test
+  void writesOutputsAtomicallyAndAManifest() throws Exception {
+    Path out = tmp.resolve("run");
+    try (RunDir run = RunDir.open(new RunDir.Options(out, false, 7, -1))) {
+      try (JsonlWriter w = run.jsonl(RunDir.EXAMPLES)) {
+        w.write(Example.of("a", "s", "p", "r", Map.of()));
+        assertFalse(Files.exists(out.resolve(RunDir.EXAMPLES)), "target must not exist before commit");
+        w.commit();
+      }
+      run.reject("b", "length", "too_short", Map.of("chars", 3));
+      run.finish("test", List.of(RunDir.EXAMPLES), "fp");
+    }
+    var manifest = Json.MAPPER.readTree(out.resolve(RunDir.MANIFEST).toFile());
+    assertEquals(7, manifest.get("seed").asInt());
+    assertEquals("fp", manifest.get("fingerprint").asText());
+    assertEquals(3, manifest.get("outputs").size());
+    assertEquals(1, manifest.at("/counters/length/too_short").asInt());
+    assertTrue(Files.readString(out.resolve(RunDir.REJECTS)).contains("\"reason\":\"too_short\""));
+    assertTrue(RunDir.upToDate(out, "fp"));
+    assertFalse(RunDir.upToDate(out, "other"));
+  }
+
+  @Test
+  void uncommittedWriterLeavesNothing() throws Exception {
+    Path target = tmp.resolve("x.jsonl");
+    try (JsonlWriter w = new JsonlWriter(target)) {
+      w.write(Map.of("a", 1));
+    }
+    assertFalse(Files.exists(target));
+    assertFalse(Files.exists(AtomicFiles.tempFor(target)));
+  }
+
+  @Test
+  void refusesNonEmptyOutWithoutForce() throws Exception {
+    Path out = tmp.resolve("full");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("examples.jsonl"), "{}\n");
+    UserException e = assertThrows(UserException.class, () -> RunDir.open(new RunDir.Options(out, false, 1, -1)));
+    assertTrue(e.getMessage().contains("--force"), e.getMessage());
+    RunDir.open(new RunDir.Options(out, true, 1, -1)).close();
+  }
+
+  @Test
+  void secondRunOnSameFolderIsLockedOut() throws Exception {
+    Path out = tmp.resolve("locked");
+    try (RunDir first = RunDir.open(new RunDir.Options(out, false, 1, -1))) {
+      // A second JVM would fail tryLock; in-process the channel overlap is reported the same way.
+      UserException e = assertThrows(UserException.class, () -> RunDir.open(new RunDir.Options(out, true, 1, -1)));
+      assertEquals(ExitCodes.LOCKED, e.exitCode());
+    }
+    RunDir.open(new RunDir.Options(out, true, 1, -1)).close();
+  }
+
+  @Test
+  void maxErrorsStopsTheRun() throws Exception {
+    try (RunDir run = RunDir.open(new RunDir.Options(tmp.resolve("e"), false, 1, 1))) {
+      run.badRecord("f.xml:3", "bad row", "<row");
+      BadInputException e = assertThrows(BadInputException.class, () -> run.badRecord("f.xml:9", "bad row", "<row"));
+      assertTrue(e.getMessage().startsWith("f.xml:9: bad row"), e.getMessage());
+      assertEquals(2, run.stats().get("input", "bad_records"));
+    }
+  }
+}
