@@ -48,7 +48,7 @@ class ExampleReaderTest {
   @Test
   @Tag("real-data")
   void readsTheReleasedLimaTrainingFile() throws Exception {
-    Path f = Path.of(System.getProperty("lima.shared", "../shared"), "real/data/lima/lima_train_first1000.jsonl");
+    Path f = TestData.real("data/lima/lima_train_first1000.jsonl");
     Assumptions.assumeTrue(Files.isRegularFile(f), "skipped: " + f + " not present (../shared/real is not beside the project)");
     SourceStats s = new SourceStats(null);
     List<Example> all = ExampleReader.readAll(f);
