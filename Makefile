@@ -3,7 +3,10 @@
 SHELL := /bin/bash
 JAVA_HOME := $(shell bin/find-java --home)
 export JAVA_HOME
-MVN := mvn -B -q -Dlima.commit=$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown) -Dstyle.color=never
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+MVN := mvn -B -q -Dlima.commit=$(COMMIT) -Dstyle.color=never
+# Tests print Surefire's per-module summary ("Tests run: N, Failures: 0, ..."), so no -q there.
+MVN_TEST := mvn -B --no-transfer-progress -Dlima.commit=$(COMMIT) -Dstyle.color=never
 LIMA := bin/lima
 OUT ?= out
 
@@ -22,10 +25,10 @@ build:
 	@test -f cli/target/lima.jar && echo "built: bin/lima ($$($(LIMA) --version | head -1))"
 
 test:
-	$(MVN) install
+	$(MVN_TEST) install
 
 test-all:
-	$(MVN) -Dlima.test.excludedGroups=none install
+	$(MVN_TEST) -Dlima.test.excludedGroups=none install
 
 demo: build
 	bash data/demo.sh $(OUT)/demo
