@@ -188,6 +188,12 @@ public final class HtmlToMarkdown {
   private static final Pattern END_SNIPPET = Pattern.compile("\\s*end\\s+snippet\\b.*", Pattern.DOTALL);
   private static final Pattern LANG_NAME = Pattern.compile("[A-Za-z0-9_+#.-]{1,40}");
 
+  /** Nested emphasis elements beyond this depth get no markers. */
+  static final int MAX_SPANS = 64;
+
+  /** Tables nested in table cells beyond this depth are flattened to paragraphs. */
+  static final int MAX_TABLES = 8;
+
   private enum Kind {
     ROOT,
     QUOTE,
@@ -236,6 +242,7 @@ public final class HtmlToMarkdown {
     private String snippetLanguage; // inside <!-- begin snippet: x --> ... <!-- end snippet -->
     private Element snippetDiv;
     private int nesting;
+    private int tables;
 
     Converter(Options options) {
       this.options = options;
@@ -294,9 +301,11 @@ public final class HtmlToMarkdown {
         }
         case "strong", "b", "em", "i" -> {
           String marker = tag.equals("strong") || tag.equals("b") ? "**" : "*";
-          boolean active = true;
-          for (Span s : spans)
-            if (s.active() && s.marker().equals(marker) && s.frame() == f && s.generation() == f.generation) active = false;
+          // bounded: beyond MAX_SPANS nested emphasis elements no markers are added (keeps the work linear)
+          boolean active = spans.size() < MAX_SPANS;
+          if (active)
+            for (Span s : spans)
+              if (s.active() && s.marker().equals(marker) && s.frame() == f && s.generation() == f.generation) active = false;
           spans.push(new Span(el, f, f.inline.length(), f.generation, marker, active));
           return FilterResult.CONTINUE;
         }
@@ -339,6 +348,8 @@ public final class HtmlToMarkdown {
         case "table" -> {
           if (f.kind == Kind.TABLE) return FilterResult.CONTINUE; // a table straight inside a table: its rows join the outer one
           boundary(f);
+          if (tables >= MAX_TABLES) return FilterResult.CONTINUE; // tables nested deeper: their text, cell by cell
+          tables++;
           Frame t = push(Kind.TABLE, el, false);
           t.rows = new ArrayList<>();
           return FilterResult.CONTINUE;
@@ -446,7 +457,10 @@ public final class HtmlToMarkdown {
           if (table.row == null) table.row = new ArrayList<>();
           table.row.add(f.blocks.toString().strip().replace("|", "\\|"));
         }
-        case TABLE -> renderTable(f, parent);
+        case TABLE -> {
+          tables--;
+          renderTable(f, parent);
+        }
         case ROOT -> throw new IllegalStateException("root popped");
       }
     }

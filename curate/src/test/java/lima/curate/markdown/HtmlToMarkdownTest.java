@@ -59,6 +59,18 @@ class HtmlToMarkdownTest {
   }
 
   @Test
+  void pathologicalNestingOfEmphasisAndTablesKeepsTheText() {
+    int depth = 3000;
+    String bold = "<p>" + "<b><i>".repeat(depth) + "core" + "</i></b>".repeat(depth) + "</p>";
+    String md = HtmlToMarkdown.convert(bold);
+    assertEquals("***core***", md, "outer bold and italic once; inner repeats add no markers");
+    String tables = "<table><tr><td>".repeat(depth) + "cell" + "</td></tr></table>".repeat(depth);
+    String t = HtmlToMarkdown.convert(tables);
+    assertTrue(t.contains("cell"), t.length() > 300 ? t.substring(0, 300) : t);
+    assertEquals(t, HtmlToMarkdown.normalizeWhitespace(t));
+  }
+
+  @Test
   void hugeInputKeepsEveryParagraphAndCodeBlock() {
     StringBuilder html = new StringBuilder();
     int n = 20_000;
