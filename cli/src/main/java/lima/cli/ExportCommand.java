@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Convert examples (ours or the released LIMA JSON Lines) to the layouts other trainers read:",
-      "openai {\"messages\":[{\"role\",\"content\"}]}, sharegpt {\"conversations\":[{\"from\":\"human\"|\"gpt\",\"value\"}]},"
+      "Convert examples to the JSON Lines layouts other trainers read (openai, sharegpt, alpaca).",
+      "Input: our or the released LIMA JSON Lines. Output: openai {\"messages\":[{\"role\",\"content\"}]}, sharegpt {\"conversations\":[{\"from\":\"human\"|\"gpt\",\"value\"}]},"
           + " alpaca {\"instruction\",\"input\",\"output\"}. See docs/export.md."
     })
 public final class ExportCommand implements Callable<Integer> {
@@ -42,7 +42,7 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--keep-unanswered", description = "Also write examples that end with a user turn (prompt files); they are skipped by default.")
   boolean keepUnanswered;
 
-  @Option(names = "--max-errors", defaultValue = "-1", description = "Stop after this many malformed input lines (-1: never; default ${DEFAULT-VALUE}).")
+  @Option(names = "--max-errors", defaultValue = "-1", paramLabel = "N", description = "Stop after this many malformed input lines (-1: never; default ${DEFAULT-VALUE}).")
   long maxErrors;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
