@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       CurateCommand.class,
       StatsCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
