@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       CurateCommand.class,
       StatsCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
