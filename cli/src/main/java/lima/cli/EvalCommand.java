@@ -45,7 +45,6 @@ public final class EvalCommand implements Runnable {
     return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * i.estimate(), 100 * i.lo(), 100 * i.hi());
   }
 
-
   /** {@code lima eval pairwise}. */
   @Command(name = "pairwise", mixinStandardHelpOptions = true, description = "Ask a model judge which of A's and B's responses is significantly better (both orders; disagreement = tie).")
   static final class Pairwise implements Callable<Integer> {
@@ -161,12 +160,8 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--sheet", paramLabel = "SHEET.csv", description = "Filled-in rating sheets (columns id, rating; optional model, rater).") List<Path> sheets = new ArrayList<>();
     @Option(names = "--model", defaultValue = "model", description = "Model name for sheets without a model column.") String model;
     @Option(names = "--export-sheet", paramLabel = "SHEET.csv", description = "Write a rating sheet for --prompts/--responses and stop.") Path exportSheet;
-    @CommandLine.ArgGroup(exclusive = false) JudgeGroup judgeGroup;
+    @CommandLine.ArgGroup(exclusive = false, heading = "Judge (instead of --sheet):%n") JudgeMixin judgeGroup;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    static final class JudgeGroup {
-      @Mixin JudgeMixin judge;
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -182,7 +177,7 @@ public final class EvalCommand implements Runnable {
       AbsoluteEval.Result r;
       if (judgeGroup != null) {
         need(prompts != null && !responses.isEmpty() && sheets.isEmpty(), "with --judge give --prompts and --responses (and no --sheet)");
-        JudgeMixin j = judgeGroup.judge;
+        JudgeMixin j = judgeGroup;
         r = AbsoluteEval.judge(prompts, read(responses), j.options(seed), j.cache, j.threshold(), boot.replicates, ro, null);
       } else {
         need(!sheets.isEmpty(), "give --judge URL --judge-model NAME, or --sheet FILE.csv, or --export-sheet FILE.csv");

@@ -111,13 +111,13 @@ public final class AbsoluteEval {
     AtomicFiles.writeText(
         sheet,
         w -> {
-          try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader("item", "id", "model", "prompt", "response", "rating", "rater", "comment").build())) {
+          CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader("item", "id", "model", "prompt", "response", "rating", "rater", "comment").build());
             for (var e : p.entrySet())
               for (Responses m : models) {
                 String r = m.byId().get(e.getKey());
                 if (r != null) csv.printRecord(++n[0], e.getKey(), m.name(), e.getValue(), r, "", "", "");
               }
-          }
+          csv.flush();
         });
     return n[0];
   }

@@ -73,20 +73,20 @@ public final class RaterSheet {
     AtomicFiles.writeText(
         sheet,
         w -> {
-          try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(SHEET_HEADER).build())) {
+          CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(SHEET_HEADER).build());
             for (int i = 0; i < items.size(); i++) {
               var it = items.get(i);
               csv.printRecord(i + 1, it.id(), it.prompt(), aFirst[i] ? it.a() : it.b(), aFirst[i] ? it.b() : it.a(), "", "", "");
             }
-          }
+          csv.flush();
         });
     AtomicFiles.writeText(
         key,
         w -> {
-          try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(KEY_HEADER).build())) {
+          CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(KEY_HEADER).build());
             for (int i = 0; i < items.size(); i++)
               csv.printRecord(i + 1, items.get(i).id(), aFirst[i] ? "A" : "B", aFirst[i] ? "B" : "A", a.name(), b.name());
-          }
+          csv.flush();
         });
     AtomicFiles.writeString(instr, instructions(sheet, items.size()));
     return new ExportResult(items.size(), paired.missingA() + paired.missingB(), sheet, key, instr);
