@@ -103,7 +103,7 @@ public final class LikertEval {
         details.put("unparseable_answers", unparseable);
         details.put("failed_requests", failed);
         details.put("mean", "mean over prompts of the per-prompt mean of parseable samples");
-        Report report = new Report("likert", "helpfulness (1-6)", null, null, rows, null, details);
+        Report report = new Report("likert", "likert ratings by judge " + j.model(), null, null, rows, null, details);
         List<String> outputs = new ArrayList<>(List.of(SCORES));
         outputs.addAll(ReportWriter.write(run.out(), report));
         run.finish("eval likert", outputs, null);
