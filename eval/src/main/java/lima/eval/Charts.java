@@ -34,9 +34,10 @@ public final class Charts {
 
   private Charts() {}
 
-  static final Color WIN = new Color(0x2e7d32);
-  static final Color TIE = new Color(0xb0b0b0);
-  static final Color LOSS = new Color(0xc62828);
+  // Light enough for black percentages on top.
+  static final Color WIN = new Color(0x66bb6a);
+  static final Color TIE = new Color(0xcfcfcf);
+  static final Color LOSS = new Color(0xef6c6c);
 
   /** Figure 1: one stacked bar per row, win (left) / tie / loss (right), shares in percent. */
   public static XYChart winTieLoss(String title, List<Report.WtlRow> rows) {

@@ -35,6 +35,10 @@ final class Judging implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    cache.close();
+    try {
+      client.close();
+    } finally {
+      cache.close();
+    }
   }
 }

@@ -13,7 +13,6 @@ import lima.core.JsonlWriter;
 import lima.core.RunDir;
 import lima.core.UserException;
 import lima.eval.judge.ChatClient;
-import lima.eval.judge.JudgeCache;
 import lima.eval.judge.JudgeOptions;
 import lima.eval.judge.JudgePrompts;
 import lima.eval.judge.JudgeRunner;
@@ -60,18 +59,13 @@ public final class PairwiseEval {
       Paired paired = Paired.of(run, prompts, a, b);
 
       List<ObjectNode> bodies = new ArrayList<>();
-      Path cacheFile = c.cache() != null ? c.cache() : run.file(CACHE);
-      try (JudgeCache cache = new JudgeCache(cacheFile)) {
-        ChatClient client = sleeper == null ? new ChatClient(c.judge(), cache) : new ChatClient(c.judge(), cache, sleeper);
+      try (Judging judging = new Judging(run, c.judge(), c.cache(), sleeper)) {
+        ChatClient client = judging.client;
         for (Paired.Item it : paired.items()) {
           bodies.add(client.body(JudgePrompts.PAIRWISE.system(), fill(it.prompt(), it.a(), it.b()), 0.0, null));
           bodies.add(client.body(JudgePrompts.PAIRWISE.system(), fill(it.prompt(), it.b(), it.a()), 0.0, null));
         }
-        List<JudgeRunner.Result> answers = JudgeRunner.run(client, bodies, c.judge().concurrency(), "pairwise");
-        run.stats().add("judge", "requests_sent", client.sent());
-        run.stats().add("judge", "retries", client.retried());
-        run.stats().add("judge", "cache_hits", client.cacheHits());
-        if (cache.skippedLines() > 0) run.stats().add("judge", "cache_lines_skipped", cache.skippedLines());
+        List<JudgeRunner.Result> answers = judging.ask(bodies, "pairwise");
 
         String rater = "judge:" + c.judge().model();
         List<Outcome> outcomes = new ArrayList<>();
@@ -202,7 +196,6 @@ public final class PairwiseEval {
     m.put("parsed", x.pick() != null);
     if (x.error() != null) m.put("error", x.error());
     m.put("raw", x.content());
-    m.put("cached", x.cached());
     return m;
   }
 

@@ -26,7 +26,7 @@ import lima.core.Json;
  * {@code maxBackoff}). Other 4xx answers fail at once. The API key goes only into the Authorization
  * header; every message this class produces has it scrubbed.
  */
-public final class ChatClient {
+public final class ChatClient implements AutoCloseable {
 
   /** How the client waits (tests record the waits). */
   @FunctionalInterface
@@ -135,6 +135,12 @@ public final class ChatClient {
       }
     }
     throw new JudgeException(scrub("judge request failed after " + (options.retries() + 1) + " attempts: " + lastProblem));
+  }
+
+  /** Releases the HTTP client's threads and connections. */
+  @Override
+  public void close() {
+    http.close();
   }
 
   /** The delay before retry {@code attempt}: exponential, capped, with jitter seeded by (seed, request, attempt). */

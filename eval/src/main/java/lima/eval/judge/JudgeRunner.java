@@ -27,10 +27,25 @@ public final class JudgeRunner {
       throws IOException, InterruptedException {
     List<Result> out = new ArrayList<>(bodies.size());
     AtomicLong done = new AtomicLong();
+    // Identical requests (two equal responses shown in both orders, say) are sent once, so what is
+    // sent and counted does not depend on which of them would have reached the cache first.
+    java.util.Map<String, Integer> firstOf = new java.util.HashMap<>();
+    int[] source = new int[bodies.size()];
+    List<ObjectNode> unique = new ArrayList<>();
+    for (int i = 0; i < bodies.size(); i++) {
+      Integer f = firstOf.putIfAbsent(JudgeCache.key(bodies.get(i)), unique.size());
+      if (f == null) {
+        source[i] = unique.size();
+        unique.add(bodies.get(i));
+      } else {
+        source[i] = f;
+      }
+    }
+    List<Result> uniqueResults = new ArrayList<>(unique.size());
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, concurrency));
-    try (Progress progress = Progress.count(label, "requests", bodies.size())) {
+    try (Progress progress = Progress.count(label, "requests", unique.size())) {
       List<Future<Result>> futures = new ArrayList<>();
-      for (ObjectNode b : bodies) {
+      for (ObjectNode b : unique) {
         futures.add(
             pool.submit(
                 () -> {
@@ -46,7 +61,7 @@ public final class JudgeRunner {
       }
       for (Future<Result> f : futures) {
         try {
-          out.add(f.get());
+          uniqueResults.add(f.get());
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
           if (c instanceof IOException io) throw io;
@@ -59,6 +74,7 @@ public final class JudgeRunner {
     } finally {
       pool.shutdownNow();
     }
+    for (int i = 0; i < bodies.size(); i++) out.add(uniqueResults.get(source[i]));
     return out;
   }
 }
