@@ -192,7 +192,7 @@ public final class EvalCommand implements Runnable {
   }
 
   /** {@code lima eval likert}. */
-  @Command(name = "likert", mixinStandardHelpOptions = true, description = "1-6 helpfulness from a judge, several samples per response; mean per model with a 95% interval.")
+  @Command(name = "likert", mixinStandardHelpOptions = true, description = "1-6 helpfulness from a judge, several samples per response; mean per model with a 95%% interval.")
   static final class Likert implements Callable<Integer> {
     @Mixin RunOptions run;
     @Mixin JudgeMixin judge;

@@ -60,7 +60,7 @@ public final class JudgeMixin {
 
   /** Shared by every eval command that reports intervals. */
   public static final class BootstrapOption {
-    @Option(names = "--bootstrap", defaultValue = "" + Bootstrap.DEFAULT_REPLICATES, paramLabel = "N", description = "Bootstrap resamples for the 95% intervals (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", defaultValue = "" + Bootstrap.DEFAULT_REPLICATES, paramLabel = "N", description = "Bootstrap resamples for the 95%% intervals (default ${DEFAULT-VALUE}).")
     int replicates;
   }
 }
