@@ -168,4 +168,20 @@ class ChatClientTest {
       assertNull(server.seen().get(0).authorization(), "no key, no Authorization header");
     }
   }
+
+  @Test
+  void retryAfterAsAnHttpDateAndCappedByMaxBackoff() throws Exception {
+    String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(1));
+    try (var server = new FakeJudgeServer(sequence(new Reply(503, "busy", 0, java.util.Map.of("Retry-After", date)), Reply.content("ok")))) {
+      assertEquals("ok", ask(server, 2, 5000).content());
+      assertEquals(List.of(Duration.ofSeconds(30)), waits, "an hour away, capped by maxBackoff (30 s)");
+    }
+  }
+
+  @Test
+  void endpointFromAnyUsualSpellingOfTheUrl() {
+    for (String u : List.of("http://h:1", "http://h:1/", "http://h:1/v1", "http://h:1/v1/chat/completions"))
+      assertEquals("http://h:1/v1/chat/completions", opts(u, 0, 1000).endpoint().toString(), u);
+    assertFalse(opts("http://h:1", 0, 1000).toString().contains("SECRET"), "toString hides the key");
+  }
 }
