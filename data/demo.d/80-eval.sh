@@ -13,8 +13,10 @@ runs=("$out/sheet" "$out/agreement" "$out/absolute")
 if [[ -n "${LIMA_JUDGE_URL:-}" && -n "${LIMA_JUDGE_MODEL:-}" ]]; then
   bin/lima eval pairwise --prompts $S/prompts.jsonl --a $S/lima-7b.jsonl --b $S/baseline.jsonl \
     --judge "$LIMA_JUDGE_URL" --judge-model "$LIMA_JUDGE_MODEL" --out "$out/pairwise" --force
+  bin/lima eval likert --prompts $S/prompts.jsonl --responses $S/lima-7b.jsonl --responses $S/baseline.jsonl \
+    --judge "$LIMA_JUDGE_URL" --judge-model "$LIMA_JUDGE_MODEL" --samples 3 --out "$out/likert" --force --bootstrap 2000
   bin/lima eval agreement "$out/sheet" "$out/pairwise" --out "$out/agreement-judge" --force --bootstrap 2000
-  runs+=("$out/pairwise" "$out/agreement-judge")
+  runs=("$out/sheet" "$out/pairwise" "$out/likert" "$out/absolute" "$out/agreement-judge")
 else
   echo "note: skipping eval pairwise/likert (no judge server here); set LIMA_JUDGE_URL and LIMA_JUDGE_MODEL to run them"
 fi
