@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       CurateCommand.class,
       StatsCommand.class,
       ExportCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
