@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
     subcommands = {
       CurateCommand.class,
       StatsCommand.class,
+      GenerateCommand.class,
+      ModelCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
