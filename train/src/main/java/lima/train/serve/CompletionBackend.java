@@ -1,12 +1,16 @@
 package lima.train.serve;
 
 import java.util.List;
+import lima.train.generate.GenerateOptions;
+import lima.train.generate.Generation;
+import lima.train.generate.TokenListener;
 
 /**
- * What the HTTP layer needs from a model: prompt ids for a plain text or a chat, decoding, and one
- * generation that reports each new token as it is produced. {@link LlamaBackend} is the real one; tests
- * use small fakes. Implementations say in their javadoc how many {@link #generate} calls may run at once;
- * the server never runs more than {@code --max-concurrency} at once.
+ * What the HTTP layer needs from a model: prompt ids for a plain text or a chat, and one generation that
+ * streams its text. {@link GeneratorBackend} is the real one (the model branch's {@code Generator}, which
+ * does sampling, stop tokens, stop strings and the held-back text deltas); tests use a scripted fake.
+ * Implementations say how many {@link #generate} calls may run at once; the server never runs more than
+ * {@code --max-concurrency} at once.
  */
 public interface CompletionBackend extends AutoCloseable {
 
@@ -16,43 +20,18 @@ public interface CompletionBackend extends AutoCloseable {
   /** The most positions (prompt plus generated tokens) the model can attend over. */
   int contextLength();
 
-  /** Ids of a plain completion prompt: BOS (when the tokenizer has one) then the text's ids. */
+  /** Ids of a plain completion prompt: BOS (when the tokenizer has one) then the text's ids; "" is BOS alone. */
   int[] completionPrompt(String text);
 
-  /** Ids of a chat prompt in the project's chat layout; {@code turns} alternate user/assistant, user first and last. */
+  /** Ids of a chat prompt in the project's one chat layout; {@code turns} alternate user/assistant, user first and last. */
   int[] chatPrompt(List<String> turns);
 
-  /** Text of generated ids, special tokens left out. */
-  String decode(int[] ids);
-
-  /** Receives each generated token; returning false ends the generation at once (stop string, client gone, shutdown). */
-  @FunctionalInterface
-  interface TokenSink {
-    boolean accept(int tokenId);
-  }
-
-  /** Why a generation ended. */
-  enum End {
-    /** The model wrote a stop token (EOS or end-of-turn); that token is not passed to the sink. */
-    STOP_TOKEN,
-    /** {@code maxNewTokens} were written. */
-    LENGTH,
-    /** The sink returned false. */
-    SINK
-  }
-
   /**
-   * The outcome of one generation.
-   *
-   * @param generatedTokens tokens the model produced, the stop token included
+   * Generates after {@code promptIds} with {@code options} (its seed seeds the sampling), calling {@code
+   * listener} after every token with the new text; concatenating the deltas gives the returned text. The
+   * listener returning false ends it with {@code FinishReason.CANCELLED}.
    */
-  record Outcome(int generatedTokens, End end) {}
-
-  /**
-   * Generates up to {@code maxNewTokens} tokens after {@code prompt} with the given sampling, passing
-   * each token (except a final stop token) to {@code sink}.
-   */
-  Outcome generate(int[] prompt, Sampling sampling, int maxNewTokens, TokenSink sink);
+  Generation generate(int[] promptIds, GenerateOptions options, TokenListener listener);
 
   @Override
   void close();

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import lima.train.generate.GenerateOptions;
 
 /**
  * A validated {@code /v1/chat/completions} or {@code /v1/completions} request, mapped to generation
@@ -22,18 +22,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param stream answer with Server-Sent Events
  * @param includeUsage streaming only: send a last chunk with usage ({@code stream_options.include_usage})
  * @param prompt prompt token ids
- * @param maxTokens most tokens to generate (may be cut further by the context length)
- * @param sampling temperature, top-p, repetition penalty, seed
- * @param stop stop strings (at most 4)
+ * @param options max_tokens, temperature, top_p, repetition_penalty, seed and stop mapped to the
+ *     Generator's options (generation also ends when the model's context is full)
  */
-public record CompletionRequest(
-    boolean chat, boolean stream, boolean includeUsage, int[] prompt, int maxTokens, Sampling sampling, List<String> stop) {
+public record CompletionRequest(boolean chat, boolean stream, boolean includeUsage, int[] prompt, GenerateOptions options) {
 
   public static final int MAX_STOP_STRINGS = 4;
 
   public CompletionRequest {
     prompt = prompt.clone();
-    stop = List.copyOf(stop);
   }
 
   @Override
@@ -77,7 +74,7 @@ public record CompletionRequest(
         throw ApiException.badRequest(p, "unsupported_value", p + " is not supported (use repetition_penalty); only 0 is accepted");
     }
 
-    Sampling d = opts.defaults();
+    GenerateOptions d = opts.defaults();
     double temperature = number(body, "temperature", d.temperature(), 0, 2, true);
     double topP = number(body, "top_p", d.topP(), 0, 1, false);
     double rep = number(body, "repetition_penalty", d.repetitionPenalty(), 0, 10, false);
@@ -108,13 +105,13 @@ public record CompletionRequest(
     if (prompt.length >= backend.contextLength())
       throw ApiException.badRequest(chat ? "messages" : "prompt", "context_length_exceeded",
           "the prompt is " + prompt.length + " tokens; this model's context length is " + backend.contextLength() + " tokens, which leaves no room to generate");
-    Sampling sampling;
+    GenerateOptions options;
     try {
-      sampling = new Sampling(temperature, topP, rep, seed);
+      options = new GenerateOptions(maxTokens, (float) temperature, (float) topP, (float) rep, seed, stop, false);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(null, "invalid_value", e.getMessage());
     }
-    return new CompletionRequest(chat, stream, includeUsage, prompt, maxTokens, sampling, stop);
+    return new CompletionRequest(chat, stream, includeUsage, prompt, options);
   }
 
   private static boolean bool(JsonNode body, String field, boolean dflt) {
@@ -213,16 +210,16 @@ public record CompletionRequest(
   @Override
   public boolean equals(Object o) {
     return o instanceof CompletionRequest r && r.chat == chat && r.stream == stream && r.includeUsage == includeUsage
-        && java.util.Arrays.equals(r.prompt, prompt) && r.maxTokens == maxTokens && r.sampling.equals(sampling) && r.stop.equals(stop);
+        && java.util.Arrays.equals(r.prompt, prompt) && r.options.equals(options);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(prompt) * 31 + Map.of("s", sampling, "t", stop).hashCode();
+    return java.util.Arrays.hashCode(prompt) * 31 + options.hashCode();
   }
 
   @Override
   public String toString() {
-    return "CompletionRequest[chat=" + chat + ", stream=" + stream + ", prompt=" + prompt.length + " tokens, maxTokens=" + maxTokens + ", " + sampling + ", stop=" + stop + "]";
+    return "CompletionRequest[chat=" + chat + ", stream=" + stream + ", prompt=" + prompt.length + " tokens, " + options + "]";
   }
 }

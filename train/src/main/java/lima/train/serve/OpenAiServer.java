@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import lima.core.Json;
+import lima.train.generate.FinishReason;
+import lima.train.generate.Generation;
 
 /**
  * An OpenAI-compatible HTTP server over one {@link CompletionBackend}, on the JDK's {@code
@@ -303,68 +305,51 @@ public final class OpenAiServer implements AutoCloseable {
     String id = (req.chat() ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     long created = Instant.now().getEpochSecond();
     int[] prompt = req.prompt();
-    int budget = Math.min(req.maxTokens(), backend.contextLength() - prompt.length);
-    TextStream text = new TextStream(backend::decode, req.stop());
     if (!req.stream()) {
-      StringBuilder sb = new StringBuilder();
-      CompletionBackend.Outcome o = backend.generate(prompt, req.sampling(), budget, tok -> {
-        if (cancelled) return false;
-        sb.append(text.push(tok));
-        return !text.stopped();
-      });
-      if (o.end() == CompletionBackend.End.SINK && !text.stopped())
+      Generation g = backend.generate(prompt, req.options(), (tok, delta) -> !cancelled);
+      if (g.finishReason() == FinishReason.CANCELLED)
         throw new ApiException(503, "server_error", null, "shutting_down", "the server shut down before the completion was finished", 5);
-      sb.append(text.finish());
-      String finish = finishReason(o, text);
+      String finish = g.finishReason().openAi();
       ObjectNode r = Json.MAPPER.createObjectNode().put("id", id).put("object", req.chat() ? "chat.completion" : "text_completion").put("created", created).put("model", backend.modelId());
       ObjectNode c = r.putArray("choices").addObject().put("index", 0);
-      if (req.chat()) c.putObject("message").put("role", "assistant").put("content", sb.toString());
-      else c.put("text", sb.toString());
+      if (req.chat()) c.putObject("message").put("role", "assistant").put("content", g.text());
+      else c.put("text", g.text());
       c.putNull("logprobs");
       c.put("finish_reason", finish);
-      r.set("usage", usage(prompt.length, o.generatedTokens()));
+      r.set("usage", usage(g.promptTokens(), g.completionTokens()));
       status[0] = sendJson(ex, 200, r);
       completions.incrementAndGet();
-      return " " + prompt.length + "+" + o.generatedTokens() + " tokens " + finish;
+      return " " + g.promptTokens() + "+" + g.completionTokens() + " tokens " + g.finishReason().id();
     }
 
     ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
     ex.sendResponseHeaders(200, 0);
     status[0] = 200;
-    OutputStream out = ex.getResponseBody();
-    Sse sse = new Sse(out, req, id, created);
+    Sse sse = new Sse(ex.getResponseBody(), req, id, created);
     if (req.chat()) sse.chunk(Json.MAPPER.createObjectNode().put("role", "assistant").put("content", ""), null);
-    CompletionBackend.Outcome o;
+    Generation g;
     try {
-      o = backend.generate(prompt, req.sampling(), budget, tok -> {
-        if (cancelled || sse.broken) return false;
-        String piece = text.push(tok);
-        if (!piece.isEmpty()) sse.text(piece);
-        return !text.stopped() && !sse.broken;
+      g = backend.generate(prompt, req.options(), (tok, delta) -> {
+        if (!delta.isEmpty()) sse.text(delta);
+        return !cancelled && !sse.broken;
       });
     } catch (RuntimeException e) {
       sse.error(new ApiException(500, "server_error", null, "internal_error", "generation failed: " + e, null));
       errors.incrementAndGet();
-      return " failed mid-stream";
+      return " failed mid-stream: " + e;
     }
-    if (sse.broken) return " client gone after " + o.generatedTokens() + " tokens";
-    if (o.end() == CompletionBackend.End.SINK && !text.stopped()) {
+    if (sse.broken) return " client gone after " + g.completionTokens() + " tokens";
+    if (g.finishReason() == FinishReason.CANCELLED) {
       sse.error(new ApiException(503, "server_error", null, "shutting_down", "the server shut down before the completion was finished", null));
-      return " cancelled by shutdown";
+      return " cancelled by shutdown after " + g.completionTokens() + " tokens";
     }
-    String rest = text.finish();
-    if (!rest.isEmpty()) sse.text(rest);
-    String finish = finishReason(o, text);
+    String finish = g.finishReason().openAi();
     sse.chunk(req.chat() ? Json.MAPPER.createObjectNode() : null, finish);
-    if (req.includeUsage()) sse.usage(usage(prompt.length, o.generatedTokens()));
+    if (req.includeUsage()) sse.usage(usage(g.promptTokens(), g.completionTokens()));
     sse.send("[DONE]");
     completions.incrementAndGet();
-    return " " + prompt.length + "+" + o.generatedTokens() + " tokens " + finish + " (stream)";
-  }
-
-  private static String finishReason(CompletionBackend.Outcome o, TextStream text) {
-    return o.end() == CompletionBackend.End.LENGTH && !text.stopped() ? "length" : "stop";
+    return " " + g.promptTokens() + "+" + g.completionTokens() + " tokens " + g.finishReason().id() + " (stream)";
   }
 
   private static ObjectNode usage(int promptTokens, int completionTokens) {

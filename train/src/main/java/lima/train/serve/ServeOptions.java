@@ -1,6 +1,7 @@
 package lima.train.serve;
 
 import java.time.Duration;
+import lima.train.generate.GenerateOptions;
 
 /**
  * Settings of {@link OpenAiServer}.
@@ -13,7 +14,8 @@ import java.time.Duration;
  * @param queueTimeout how long a queued request waits for a slot before it gets 503
  * @param shutdownGrace on shutdown, how long running requests may go on before they are cancelled
  * @param maxTokensLimit the largest {@code max_tokens} accepted, and the default (the paper's 2,048)
- * @param defaults sampling used for fields a request leaves out (its seed is ignored: each request
+ * @param defaults temperature, top-p and repetition penalty for requests that leave them out (the
+ *     paper's 0.7, 0.9 and 1.2 by default); its seed, stop strings and length are not used (a request
  *     without a seed gets a fresh random one)
  */
 public record ServeOptions(
@@ -25,7 +27,7 @@ public record ServeOptions(
     Duration queueTimeout,
     Duration shutdownGrace,
     int maxTokensLimit,
-    Sampling defaults) {
+    GenerateOptions defaults) {
 
   public static final long DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
   public static final int DEFAULT_MAX_TOKENS = 2048;
@@ -43,7 +45,7 @@ public record ServeOptions(
 
   /** Loopback, the given port, 1 MiB bodies, 1 generation at a time, 16 waiting, the paper's sampling. */
   public static ServeOptions defaults(int port) {
-    return new ServeOptions("127.0.0.1", port, DEFAULT_MAX_REQUEST_BYTES, 1, 16, Duration.ofMinutes(5), Duration.ofSeconds(10), DEFAULT_MAX_TOKENS, Sampling.paper(0));
+    return new ServeOptions("127.0.0.1", port, DEFAULT_MAX_REQUEST_BYTES, 1, 16, Duration.ofMinutes(5), Duration.ofSeconds(10), DEFAULT_MAX_TOKENS, GenerateOptions.DEFAULTS);
   }
 
   public ServeOptions withConcurrency(int maxConcurrency, int maxQueue, Duration queueTimeout) {
