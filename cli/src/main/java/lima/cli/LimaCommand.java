@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       StatsCommand.class,
       GenerateCommand.class,
       ModelCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {

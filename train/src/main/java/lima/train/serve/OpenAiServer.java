@@ -94,6 +94,25 @@ public final class OpenAiServer implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Loads a model folder and serves it: the entry point of {@code lima serve}. {@code maxConcurrency}
+   * Generators share the one loaded model. The model id is {@code modelId}, or the folder's name.
+   */
+  public static OpenAiServer open(java.nio.file.Path modelDir, String modelId, ServeOptions opts, Consumer<String> log) throws IOException {
+    GeneratorBackend backend = GeneratorBackend.open(modelDir, modelId, opts.maxConcurrency());
+    try {
+      return start(backend, opts, log);
+    } catch (IOException | RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+  }
+
+  /** The model id served. */
+  public String modelId() {
+    return backend.modelId();
+  }
+
   /** The bound address (the real port when 0 was asked for). */
   public InetSocketAddress address() {
     return server.getAddress();
