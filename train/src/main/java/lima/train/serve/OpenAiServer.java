@@ -96,11 +96,14 @@ public final class OpenAiServer implements AutoCloseable {
 
   /**
    * Loads a model folder and serves it: the entry point of {@code lima serve}. {@code maxConcurrency}
-   * Generators share the one loaded model. The model id is {@code modelId}, or the folder's name.
+   * Generators share the one loaded model. The model id is {@code modelId}, or the folder's name. One
+   * token is generated before the port opens (warm-up).
    */
   public static OpenAiServer open(java.nio.file.Path modelDir, String modelId, ServeOptions opts, Consumer<String> log) throws IOException {
     GeneratorBackend backend = GeneratorBackend.open(modelDir, modelId, opts.maxConcurrency());
     try {
+      // One token first, so the engine's one-off start-up cost is not paid by the first client.
+      backend.generate(backend.completionPrompt(""), opts.defaults().withMaxNewTokens(1).withTemperature(0).withStop(java.util.List.of()), lima.train.generate.TokenListener.NONE);
       return start(backend, opts, log);
     } catch (IOException | RuntimeException e) {
       backend.close();
