@@ -24,7 +24,7 @@ class GeneratorBackendServeTest {
   static void start() throws IOException {
     Path model = dir.resolve("tiny-lima");
     TinyModel.write(model, TinyModel.config(256), 5);
-    server = OpenAiServer.start(GeneratorBackend.open(model, null, 2), ServeOptions.defaults(0), null);
+    server = OpenAiServer.start(GeneratorBackend.open(model, null, 2), ServeOptions.defaults(0).withConcurrency(2, 4, java.time.Duration.ofSeconds(60)), null);
     client = new ServeClient(server.baseUri());
   }
 
@@ -97,6 +97,21 @@ class GeneratorBackendServeTest {
     assertEquals("stop", cut.path("choices").path(0).path("finish_reason").asText());
     List<String> ev = ServeClient.events(client.post("/v1/completions", withStop.replace("}", ",\"stream\":true}")).body());
     assertEquals(full.substring(0, at), ServeClient.streamedText(ev));
+  }
+
+  @Test
+  void twoGenerationsAtOnceOnTheSharedModelGiveTheSequentialAnswers() throws Exception {
+    // The server runs up to --max-concurrency generations at once; here 2 Generators share one model.
+    String a = chat(",\"temperature\":0.8,\"seed\":11,\"max_tokens\":30");
+    String b = chat(",\"temperature\":0.8,\"seed\":12,\"max_tokens\":30");
+    String wantA = ok(client.post("/v1/chat/completions", a)).path("choices").path(0).path("message").path("content").asText();
+    String wantB = ok(client.post("/v1/chat/completions", b)).path("choices").path(0).path("message").path("content").asText();
+    for (int round = 0; round < 3; round++) {
+      var fa = client.postAsync("/v1/chat/completions", a);
+      var fb = client.postAsync("/v1/chat/completions", b);
+      assertEquals(wantA, ok(fa.get()).path("choices").path(0).path("message").path("content").asText());
+      assertEquals(wantB, ok(fb.get()).path("choices").path(0).path("message").path("content").asText());
+    }
   }
 
   @Test
