@@ -8,11 +8,12 @@ cd "$(dirname "$0")/.."
 java=$(bin/find-java)
 jar=cli/target/lima.jar
 [ -f "$jar" ] || { echo "generate.bench: $jar is missing; run make build" >&2; exit 1; }
+mkdir -p bench/out
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 threads=${LIMA_BENCH_THREADS:-}
 opts=(-Xmx6g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true)
 if [ -n "$threads" ]; then
   export OMP_NUM_THREADS=$threads
   opts+=(-Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1)
 fi
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$java" "${opts[@]}" -cp "$jar" lima.train.bench.GenerateBench --far 1000 --tokens 32 --reps 3 "$@" 2>&1 | grep -v '^WARNING' | tee bench/out/generate.txt
