@@ -185,9 +185,20 @@ public final class OpenAiServer implements AutoCloseable {
         executor.shutdownNow();
         Thread.currentThread().interrupt();
       }
+      // A cancelled generation stops at its next token; never free the model under a running one.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (admitted.get() > 0 && System.nanoTime() < until) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     } finally {
       try {
-        backend.close();
+        if (admitted.get() == 0) backend.close();
+        else if (log != null) log.accept("shutdown: " + admitted.get() + " generation(s) still running after the grace; the model is left to the process exit");
       } finally {
         terminated.countDown();
       }
