@@ -16,4 +16,4 @@ if [ -n "$threads" ]; then
   export OMP_NUM_THREADS=$threads
   opts+=(-Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1)
 fi
-"$java" "${opts[@]}" -cp "$jar" lima.train.bench.GenerateBench --far 1000 --tokens 32 --reps 3 "$@" 2>&1 | grep -v '^WARNING' | tee bench/out/generate.txt
+"$java" "${opts[@]}" -cp "$jar" lima.train.bench.GenerateBench --far 1000 --tokens 32 --reps 5 "$@" 2>&1 | grep -v '^WARNING' | tee bench/out/generate.txt
