@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
       StatsCommand.class,
       ExportCommand.class,
       EvalCommand.class,
+      GenerateCommand.class,
+      ModelCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
