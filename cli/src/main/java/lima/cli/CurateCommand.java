@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Build LIMA-style examples from raw public dumps.",
     subcommands = {
+      WikiHowCommand.class,
+      RedditCommand.class,
+      NaturalInstructionsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class CurateCommand implements Runnable {
