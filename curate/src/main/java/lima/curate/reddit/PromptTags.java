@@ -21,7 +21,7 @@ public final class PromptTags {
   private static final Pattern TRAILING = Pattern.compile("\\s*[\\[({]\\s*([A-Za-z]{1,12}(?:\\s*[/,&+|]\\s*[A-Za-z]{1,12})*)\\s*[\\])}]\\s*$");
   private static final Pattern BARE = Pattern.compile("^\\s*(WP|EU|IP|CW|TT|SP|OT|RF|PI|MP|PM|FF|MT|NSFW)\\s*[:\\-–]\\s*");
   private static final Set<String> KNOWN =
-      Set.of("WP", "EU", "IP", "CW", "TT", "SP", "OT", "RF", "PI", "MP", "PM", "FF", "MT", "RF", "NSFW", "SERIOUS", "META", "MOD", "ANNOUNCEMENT", "IPMP", "WPEU");
+      Set.of("WP", "EU", "IP", "CW", "TT", "SP", "OT", "RF", "PI", "MP", "PM", "FF", "MT", "NSFW", "SERIOUS", "META", "MOD", "ANNOUNCEMENT", "IPMP", "WPEU");
 
   private PromptTags() {}
 

@@ -153,10 +153,11 @@ public final class RedditCurator {
                       else if (st.text().length() > c.maxPromptChars()) reason = "too_long";
                     }
                     if (reason != null) {
-                      run.stats().inc("submission_filter", reason);
-                      // rejects list the drops that would have ranked among the candidates when read
+                      // rejects list the drops that would have ranked among the candidates when read;
+                      // the others are only counted (a month of AskReddit has millions)
                       if (heap.size() < capacity || t.score() > heap.peek().score())
                         run.reject("t3_" + t.id(), "submission_filter", reason, Map.of("score", t.score(), "title", title));
+                      else run.stats().inc("submission_filter", reason);
                       return;
                     }
                     Candidate cand = new Candidate(t.id(), title, st.text(), st.tags(), t.score(), t.createdUtc(), t.permalink());
