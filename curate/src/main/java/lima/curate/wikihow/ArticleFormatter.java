@@ -94,7 +94,7 @@ public final class ArticleFormatter {
       if (!t.isEmpty()) heads.add(t);
     }
     List<String> bodies = new ArrayList<>();
-    for (String b : STEP_JOIN.split(text.replace("\r\n", "\n"))) bodies.add(b.strip());
+    for (String b : STEP_JOIN.split(text.replace("\r\n", "\n"))) bodies.add(b.strip().replaceAll("[,;\\s]+$", ""));
     if (!bodies.isEmpty() && bodies.get(0).isEmpty() && bodies.size() > heads.size()) bodies.remove(0);
     List<String[]> out = new ArrayList<>();
     int n = Math.max(heads.size(), 1);
@@ -164,7 +164,7 @@ public final class ArticleFormatter {
   private static final Pattern IMAGE_NOTE = Pattern.compile("\\[(?:Image|Picture|Video):[^\\]]*\\]", Pattern.CASE_INSENSITIVE);
   private static final Pattern URL = Pattern.compile("\\(?\\bhttps?://\\S+?\\)?(?=[\\s,;]|\\.?$|\\.\\s)|\\bwww\\.\\S+\\.\\w{2,}\\S*");
   private static final Pattern SEE_URL =
-      Pattern.compile("(?i)\\b(?:see|visit|go to|check out|read)\\s+(?:https?://|www\\.)\\S+?(?:\\s+for (?:more|details)(?: information| details)?)?(?:\\.(?=\\s|$)|$)");
+      Pattern.compile("(?i)\\b(?:see|visit|go to|check out|read)\\s+(?:https?://|www\\.)\\S+?[^.!?\\n]*(?:[.!?](?=\\s|$)|$)");
   private static final Pattern SPACES = Pattern.compile("[ \\t\\u00a0]+");
 
   /** Removes links (keeping their text), images, URLs and reference markers; collapses spaces. */
