@@ -73,6 +73,7 @@ public class PushshiftGen {
         sb.setLength(0);
         StringBuilder title = new StringBuilder(isWp ? "[WP] " : "");
         text(title, r, 8 + r.nextInt(20));
+        if (sub.equals("AskReddit") && r.nextBoolean()) title.setCharAt(title.length() - 1, '?');
         StringBuilder self = new StringBuilder();
         if (!isWp && r.nextInt(3) == 0) text(self, r, 20 + r.nextInt(150));
         long score = (long) Math.floor(Math.exp(r.nextDouble() * 10)) - 1;

@@ -74,14 +74,25 @@ public final class PushshiftReader {
   }
 
   /** Statistics of one file read. */
-  public record FileResult(long lines, long records, long bad, long decompressedBytes, boolean stopped) {}
+  public record FileResult(long lines, long records, long bad, long decompressedBytes, boolean stopped, long skipped) {}
 
   /**
    * Reads {@code file}, giving each record to {@code sink}; {@code progress} receives the compressed
    * bytes read so far.
    */
   public static FileResult read(Path file, Sink sink, BadSink bad, LongConsumer progress) throws IOException {
-    long lines = 0, records = 0, bads = 0, bytes = 0;
+    return read(file, null, sink, bad, progress);
+  }
+
+  /**
+   * Reads {@code file}; when {@code mustContain} is given, a line that does not contain it (ASCII,
+   * case-insensitive) is skipped without parsing: a subreddit name filters a month-sized dump at
+   * memory-scan speed. The first {@link #WRONG_KIND_AFTER} lines are always parsed, so a file of the
+   * wrong kind is still recognised.
+   */
+  public static FileResult read(Path file, String mustContain, Sink sink, BadSink bad, LongConsumer progress) throws IOException {
+    byte[] pat = mustContain == null || mustContain.isEmpty() ? null : mustContain.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+    long lines = 0, records = 0, bads = 0, bytes = 0, skipped = 0;
     boolean stopped = false;
     try (InputStream raw = Files.newInputStream(file);
         CountingInputStream counted = new CountingInputStream(raw);
@@ -133,6 +144,11 @@ public final class PushshiftReader {
           continue;
         }
         lines++;
+        if (pat != null && lines > WRONG_KIND_AFTER && !contains(buf, start, nl, pat)) {
+          skipped++;
+          start = nl + 1;
+          continue;
+        }
         int r = handle(file, lines, buf, start, nl - start, sink, bad);
         if (r > 0) records++;
         else if (r < 0) bads++;
@@ -145,7 +161,26 @@ public final class PushshiftReader {
       }
       progress.accept(counted.count());
     }
-    return new FileResult(lines, records, bads, bytes, stopped);
+    return new FileResult(lines, records, bads, bytes, stopped, skipped);
+  }
+
+  /** Whether buf[from, to) contains {@code lowerPat}, ASCII case-insensitively. */
+  static boolean contains(byte[] buf, int from, int to, byte[] lowerPat) {
+    int n = lowerPat.length;
+    byte first = lowerPat[0];
+    byte firstUp = (byte) Character.toUpperCase(first);
+    outer:
+    for (int i = from, last = to - n; i <= last; i++) {
+      byte b = buf[i];
+      if (b != first && b != firstUp) continue;
+      for (int k = 1; k < n; k++) {
+        byte x = buf[i + k];
+        if (x >= 'A' && x <= 'Z') x = (byte) (x + 32);
+        if (x != lowerPat[k]) continue outer;
+      }
+      return true;
+    }
+    return false;
   }
 
   /** 1 = a record, 0 = blank line, -1 = bad line (reported). */

@@ -135,6 +135,7 @@ public final class RedditCurator {
           var fr =
               PushshiftReader.read(
                   p,
+                  "\"" + c.subreddit() + "\"",
                   t -> {
                     if (t.kind() != RedditThing.Kind.SUBMISSION) return;
                     counters[0]++;
@@ -171,6 +172,8 @@ public final class RedditCurator {
                   n -> pr.update(b + n, counters[0]));
           counters[2] += Files.size(p);
           counters[3] += fr.decompressedBytes();
+          run.stats().add("submissions", "lines_without_subreddit_name", fr.skipped());
+          counters[0] += fr.skipped(); // not parsed, so not split by kind: a count of lines
           base += Files.size(p);
         }
       }
@@ -207,6 +210,7 @@ public final class RedditCurator {
             var fr =
                 PushshiftReader.read(
                     p,
+                    "\"" + c.subreddit() + "\"",
                     t -> {
                       if (t.kind() != RedditThing.Kind.COMMENT) return;
                       counters[1]++;
@@ -233,6 +237,8 @@ public final class RedditCurator {
                     n -> pr.update(b + n, counters[1]));
             counters[2] += Files.size(p);
             counters[3] += fr.decompressedBytes();
+            run.stats().add("comments", "lines_without_subreddit_name", fr.skipped());
+            counters[1] += fr.skipped();
             base += Files.size(p);
           }
         }
