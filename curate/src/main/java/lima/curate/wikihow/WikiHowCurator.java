@@ -206,6 +206,7 @@ public final class WikiHowCurator {
       }
 
       long kept = 0;
+      Set<String> usedIds = new HashSet<>();
       try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
         for (int i = 0; i < picks.size(); i++) {
           Entry e = picks.get(i).item();
@@ -231,7 +232,10 @@ public final class WikiHowCurator {
           meta.put("steps", a.steps());
           if (!a.pruned().isEmpty()) meta.put("pruned_sections", a.pruned());
           meta.put("input", e.where());
-          out.write(Example.of(id(e.title()), SOURCE, Titles.prompt(e.title()), a.response(), meta));
+          // the same title in two input files: keep ids unique
+          String id = id(e.title());
+          for (int k = 2; !usedIds.add(id); k++) id = id(e.title()) + "-" + k;
+          out.write(Example.of(id, SOURCE, Titles.prompt(e.title()), a.response(), meta));
           run.stats().inc("kept", stratumOf.get(e.key()));
           kept++;
         }

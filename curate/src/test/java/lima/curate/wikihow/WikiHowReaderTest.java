@@ -53,6 +53,17 @@ class WikiHowReaderTest {
   }
 
   @Test
+  void aBinaryFileIsTheWrongKind() throws IOException {
+    Path f = tmp.resolve("RS_2024-01.zst");
+    Files.write(f, new byte[] {40, -75, 47, -3, 0, 88, -1, -2, 10, 1, 2});
+    var e = assertThrows(BadInputException.class, () -> WikiHowReader.detect(f));
+    assertTrue(e.getMessage().startsWith(f + ":1: not UTF-8 text"), e.getMessage());
+    List<String> bad = new ArrayList<>();
+    WikiHowReader.read(f, 0, r -> fail("no rows from a binary file"), (w, r, x) -> bad.add(w + ": " + r), n -> {});
+    assertEquals(1, bad.size(), bad.toString());
+  }
+
+  @Test
   void methodSuffixIsTakenOffTitlesOfWikihowAll() throws IOException {
     Read r = read("all.csv", "headline,title,text\r\n\"\r\nA.\",How to Be an Organized Artist1,\" a\"\r\n\"\r\nB.\",How to Play Halo 3,\" b\"\r\n\"\r\nC.\",How to Be an Organized Artist2,\" c\"\r\n");
     assertEquals(List.of(), r.bad());
