@@ -70,7 +70,8 @@ public final class PushshiftReader {
     if (!compressed(file)) return raw;
     ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(raw);
     z.setLongMax(31);
-    return z;
+    // decode on a second thread while this one splits and parses lines
+    return new ReadAheadInputStream(z, 1 << 20, 4);
   }
 
   /** Statistics of one file read. */
@@ -92,6 +93,7 @@ public final class PushshiftReader {
    */
   public static FileResult read(Path file, String mustContain, Sink sink, BadSink bad, LongConsumer progress) throws IOException {
     byte[] pat = mustContain == null || mustContain.isEmpty() ? null : mustContain.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+    int[] shift = pat == null ? null : shifts(pat);
     long lines = 0, records = 0, bads = 0, bytes = 0, skipped = 0;
     boolean stopped = false;
     try (InputStream raw = Files.newInputStream(file);
@@ -144,7 +146,7 @@ public final class PushshiftReader {
           continue;
         }
         lines++;
-        if (pat != null && lines > WRONG_KIND_AFTER && !contains(buf, start, nl, pat)) {
+        if (pat != null && lines > WRONG_KIND_AFTER && !contains(buf, start, nl, pat, shift)) {
           skipped++;
           start = nl + 1;
           continue;
@@ -164,23 +166,40 @@ public final class PushshiftReader {
     return new FileResult(lines, records, bads, bytes, stopped, skipped);
   }
 
-  /** Whether buf[from, to) contains {@code lowerPat}, ASCII case-insensitively. */
+  /**
+   * Whether buf[from, to) contains {@code lowerPat}, ASCII case-insensitively: Boyer-Moore-Horspool,
+   * so a 14-letter subreddit name skips most of a line without looking at it.
+   */
   static boolean contains(byte[] buf, int from, int to, byte[] lowerPat) {
+    return contains(buf, from, to, lowerPat, shifts(lowerPat));
+  }
+
+  static int[] shifts(byte[] lowerPat) {
     int n = lowerPat.length;
-    byte first = lowerPat[0];
-    byte firstUp = (byte) Character.toUpperCase(first);
-    outer:
-    for (int i = from, last = to - n; i <= last; i++) {
-      byte b = buf[i];
-      if (b != first && b != firstUp) continue;
-      for (int k = 1; k < n; k++) {
-        byte x = buf[i + k];
-        if (x >= 'A' && x <= 'Z') x = (byte) (x + 32);
-        if (x != lowerPat[k]) continue outer;
-      }
-      return true;
+    int[] shift = new int[256];
+    java.util.Arrays.fill(shift, n);
+    for (int k = 0; k < n - 1; k++) {
+      int b = lowerPat[k] & 0xff;
+      shift[b] = n - 1 - k;
+      if (b >= 'a' && b <= 'z') shift[b - 32] = n - 1 - k;
+    }
+    return shift;
+  }
+
+  static boolean contains(byte[] buf, int from, int to, byte[] lowerPat, int[] shift) {
+    int n = lowerPat.length;
+    int i = from;
+    while (i <= to - n) {
+      int k = n - 1;
+      while (k >= 0 && lower(buf[i + k]) == lowerPat[k]) k--;
+      if (k < 0) return true;
+      i += shift[buf[i + n - 1] & 0xff];
     }
     return false;
+  }
+
+  private static byte lower(byte x) {
+    return x >= 'A' && x <= 'Z' ? (byte) (x + 32) : x;
   }
 
   /** 1 = a record, 0 = blank line, -1 = bad line (reported). */

@@ -135,7 +135,7 @@ public final class RedditCurator {
           var fr =
               PushshiftReader.read(
                   p,
-                  "\"" + c.subreddit() + "\"",
+                  c.subreddit(),
                   t -> {
                     if (t.kind() != RedditThing.Kind.SUBMISSION) return;
                     counters[0]++;
@@ -210,7 +210,7 @@ public final class RedditCurator {
             var fr =
                 PushshiftReader.read(
                     p,
-                    "\"" + c.subreddit() + "\"",
+                    c.subreddit(),
                     t -> {
                       if (t.kind() != RedditThing.Kind.COMMENT) return;
                       counters[1]++;

@@ -128,4 +128,22 @@ class PushshiftReaderTest {
     assertEquals(1, r.things().size());
     assertEquals(big.length(), r.things().get(0).body().length());
   }
+
+  @Test
+  void subredditPrefilterMatchesCaseInsensitivelyAgainstANaiveSearch() {
+    long seed = 2024;
+    System.out.println("prefilter seed " + seed);
+    var r = new java.util.SplittableRandom(seed);
+    byte[] pat = "writingprompts".getBytes(StandardCharsets.US_ASCII);
+    String alphabet = "wWrRiItTnNgGpPoOmMsS\"{}:, ";
+    for (int t = 0; t < 2000; t++) {
+      StringBuilder sb = new StringBuilder();
+      int len = r.nextInt(60);
+      for (int i = 0; i < len; i++) sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      if (r.nextInt(4) == 0) sb.insert(r.nextInt(sb.length() + 1), r.nextBoolean() ? "WritingPrompts" : "wRITINGpROMPTS");
+      byte[] line = sb.toString().getBytes(StandardCharsets.US_ASCII);
+      boolean naive = sb.toString().toLowerCase(java.util.Locale.ROOT).contains("writingprompts");
+      assertEquals(naive, PushshiftReader.contains(line, 0, line.length, pat), sb.toString());
+    }
+  }
 }
