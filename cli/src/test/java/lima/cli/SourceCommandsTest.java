@@ -57,6 +57,9 @@ class SourceCommandsTest {
     Run wp = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString());
     assertEquals(0, wp.code(), wp.err());
     assertTrue(wp.out().startsWith("kept 4 pairs from 20 submissions and 12 comments"), wp.out());
+    Run again = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString(), "--if-changed");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().startsWith("up to date"), again.out());
     Run ar = lima("curate", "reddit", rs, "--subreddit", "AskReddit", "--prompts-only", "--count", "3", "--out", tmp.resolve("ar").toString());
     assertEquals(0, ar.code(), ar.err());
     assertTrue(ar.out().startsWith("kept 3 prompts"), ar.out());
@@ -70,5 +73,8 @@ class SourceCommandsTest {
     Run r = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--count", "2", "--threads", "3", "--out", tmp.resolve("ni").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("kept 2 of 4 eligible tasks (6 tasks read)"), r.out());
+    Run again = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--count", "2", "--threads", "1", "--out", tmp.resolve("ni").toString(), "--if-changed");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().startsWith("up to date"), "--threads is not part of the configuration: " + again.out());
   }
 }
