@@ -15,6 +15,16 @@ package lima.curate.wikihow;
  * @param body the step text (wikihowAll: all step texts of the method)
  * @param packed true for wikihowAll rows, whose headline/body hold a whole method
  * @param where file:line of the row, for messages
+ * @param rawTitle the title as written in the file (wikihowAll: with the method suffix)
  */
 public record StepRow(
-    String key, String title, String category, String intro, String section, int method, String headline, String body, boolean packed, String where) {}
+    String key, String title, String category, String intro, String section, int method, String headline, String body, boolean packed, String where, String rawTitle) {
+
+  /**
+   * The row read as a title that merely ends in digits ("How to Sync a PS4"): wikihowAll only numbers
+   * the methods of articles that have several, so a suffix seen once is part of the title.
+   */
+  public StepRow withoutMethodSuffix(int fileIndex) {
+    return new StepRow(WikiHowReader.key(fileIndex, rawTitle), rawTitle, category, intro, section, 0, headline, body, packed, where, rawTitle);
+  }
+}

@@ -89,6 +89,8 @@ public final class WikiHowCurator {
       Map<String, Entry> index = new LinkedHashMap<>();
       Map<String, long[]> est = new HashMap<>();
       long[] rowsRead = {0};
+      Map<String, Set<Integer>> methods = new HashMap<>();
+      Map<String, String> rawTitleOf = new HashMap<>();
       try (Progress pr = Progress.bytes("wikihow index", total)) {
         long base = 0;
         for (int f = 0; f < inputs.size(); f++) {
@@ -99,6 +101,10 @@ public final class WikiHowCurator {
               f,
               row -> {
                 rowsRead[0]++;
+                if (row.packed() && row.method() > 0) {
+                  methods.computeIfAbsent(row.key(), k -> new HashSet<>()).add(row.method());
+                  rawTitleOf.putIfAbsent(row.key(), row.rawTitle());
+                }
                 Entry e = index.get(row.key());
                 if (e == null) index.put(row.key(), new Entry(row.key(), row.title(), row.category(), 0, 0, row.where()));
                 else if (e.category() == null && row.category() != null)
@@ -114,6 +120,18 @@ public final class WikiHowCurator {
           base += Files.size(file);
         }
       }
+      // wikihowAll numbers the methods of multi-method articles only: a suffix seen once is part of the title
+      Set<String> singleSuffix = new HashSet<>();
+      for (var m : methods.entrySet()) if (m.getValue().size() == 1) singleSuffix.add(m.getKey());
+      for (String k : singleSuffix) {
+        Entry e = index.remove(k);
+        long[] s = est.remove(k);
+        String raw = rawTitleOf.get(k);
+        String nk = WikiHowReader.key(Integer.parseInt(k.substring(0, k.indexOf(':'))), raw);
+        index.put(nk, new Entry(nk, raw, e.category(), 0, 0, e.where()));
+        if (s != null) est.put(nk, s);
+      }
+      run.stats().add("read", "title_digits_kept", singleSuffix.size());
       if (index.isEmpty() && run.badRecords() > 0)
         throw new BadInputException("no wikiHow article could be read from " + inputs.size() + " file(s); " + run.badRecords() + " malformed (see " + run.file(RunDir.REJECTS) + ")");
       run.stats().add("read", "rows", rowsRead[0]);
@@ -180,11 +198,13 @@ public final class WikiHowCurator {
         for (int f = 0; f < inputs.size(); f++) {
           Path file = inputs.get(f);
           final long b = base;
+          final int fileIndex = f;
           WikiHowReader.read(
               file,
               f,
               row -> {
-                if (wanted.contains(row.key())) rows.computeIfAbsent(row.key(), k -> new ArrayList<>()).add(row);
+                StepRow r = singleSuffix.contains(row.key()) ? row.withoutMethodSuffix(fileIndex) : row;
+                if (wanted.contains(r.key())) rows.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
               },
               (w, r, x) -> {},
               n -> pr.update(b + n, 0));

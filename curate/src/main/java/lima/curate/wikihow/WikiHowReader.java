@@ -128,6 +128,7 @@ public final class WikiHowReader {
   static StepRow toRow(Path file, int fileIndex, WikiHowLayout.Columns cols, CSVRecord rec, String where) {
     String title = nz(cols.get(rec, "title")).strip();
     if (title.isEmpty()) return null;
+    String rawTitle = title;
     int method = 0;
     if (cols.layout() == WikiHowLayout.ALL) {
       Matcher m = METHOD_SUFFIX.matcher(title);
@@ -141,7 +142,7 @@ public final class WikiHowReader {
     String section = blankToNull(cols.get(rec, "section"));
     String headline = nz(cols.get(rec, "headline"));
     String body = nz(cols.get(rec, "text"));
-    return new StepRow(key(fileIndex, title), title, category, intro, section, method, headline, body, cols.layout() == WikiHowLayout.ALL, where);
+    return new StepRow(key(fileIndex, title), title, category, intro, section, method, headline, body, cols.layout() == WikiHowLayout.ALL, where, rawTitle);
   }
 
   /** The article key: file index and the title without page-title decorations, lower-cased. */
@@ -215,15 +216,15 @@ public final class WikiHowReader {
     } else {
       throw new IllegalArgumentException("article has no \"methods\", \"parts\", \"sections\" or \"steps\" list");
     }
-    if (out.isEmpty()) out.add(new StepRow(key, title, category, intro, null, 0, "", "", false, where));
+    if (out.isEmpty()) out.add(new StepRow(key, title, category, intro, null, 0, "", "", false, where, title));
     return out;
   }
 
   private static StepRow step(String key, String title, String category, String intro, String section, JsonNode st, String where) {
-    if (st.isTextual()) return new StepRow(key, title, category, intro, section, 0, "", st.asText(), false, where);
+    if (st.isTextual()) return new StepRow(key, title, category, intro, section, 0, "", st.asText(), false, where, title);
     String h = firstText(st, "headline", "heading", "title", "step");
     String b = firstText(st, "text", "description", "body", "paragraph");
-    return new StepRow(key, title, category, intro, section, 0, nz(h), nz(b), false, where);
+    return new StepRow(key, title, category, intro, section, 0, nz(h), nz(b), false, where, title);
   }
 
   private static String firstText(JsonNode o, String... keys) {

@@ -91,4 +91,23 @@ class WikiHowCuratorTest {
     assertTrue(WikiHowCurator.run(config(3, 1), List.of(in), o, true).upToDate());
     assertFalse(WikiHowCurator.run(config(2, 1), List.of(in), new RunDir.Options(tmp.resolve("o"), true, 1, -1), true).upToDate(), "a changed configuration redoes the run");
   }
+
+  @Test
+  void aDigitSuffixSeenOnceIsPartOfTheTitle() throws Exception {
+    String body = " " + "Plug the controller in with its cable and hold the pair button until the light blinks. ".repeat(6);
+    Path csv = tmp.resolve("wikihowAll.csv");
+    try (var w = Files.newBufferedWriter(csv);
+        var p = new org.apache.commons.csv.CSVPrinter(w, org.apache.commons.csv.CSVFormat.RFC4180)) {
+      p.printRecord("headline", "title", "text");
+      p.printRecord("\r\nConnect the cable.", "How to Sync a PS4", body);
+      p.printRecord("\r\nKeep related supplies in one place.", "How to Be an Organized Artist1", body);
+      p.printRecord("\r\nClean the desk every night.", "How to Be an Organized Artist2", body);
+    }
+    var r = WikiHowCurator.run(config(0, 1), List.of(csv), new RunDir.Options(tmp.resolve("o"), false, 1, -1), false);
+    assertEquals(2, r.articles());
+    List<String> prompts = examples(tmp.resolve("o")).stream().map(Example::prompt).sorted().toList();
+    assertEquals(List.of("How to be an organized artist?", "How to sync a ps4?"), prompts);
+    Example artist = examples(tmp.resolve("o")).stream().filter(e -> e.prompt().contains("artist")).findFirst().orElseThrow();
+    assertTrue(artist.response().contains("## Method 1") && artist.response().contains("## Method 2"), artist.response());
+  }
 }
