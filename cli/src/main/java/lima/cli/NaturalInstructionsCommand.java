@@ -39,11 +39,15 @@ public final class NaturalInstructionsCommand implements Callable<Integer> {
   @Option(names = "--max-response-chars", defaultValue = "4000", description = "Longest response (default ${DEFAULT-VALUE}).")
   int maxResponseChars;
 
+  @Option(names = "--exclude-tasks", paramLabel = "FILE", description = "Task names to leave out, one per line (e.g. splits/default/test_tasks.txt of the repository).")
+  Path excludeTasks;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    var c = new NiCurator.Config(count, categories, !allLanguages, maxPromptChars, maxResponseChars, run.threads());
+    var exclude = excludeTasks == null ? java.util.Set.<String>of() : NiCurator.readTaskList(excludeTasks);
+    var c = new NiCurator.Config(count, categories, !allLanguages, maxPromptChars, maxResponseChars, run.threads(), exclude);
     NiCurator.Result r = NiCurator.run(c, dirs, run.toRunOptions(), run.ifChanged);
     var out = spec.commandLine().getOut();
     if (r.upToDate()) out.println("up to date: " + r.out());

@@ -45,13 +45,18 @@ public final class NiCurator {
   private static final Pattern TASK_FILE = Pattern.compile("^task\\d+_.*\\.json$");
 
   /** Configuration. */
-  public record Config(int count, List<String> categories, boolean englishOnly, int maxPromptChars, int maxResponseChars, int threads) {
+  public record Config(int count, List<String> categories, boolean englishOnly, int maxPromptChars, int maxResponseChars, int threads, java.util.Set<String> exclude) {
     public Config {
+      exclude = exclude == null ? java.util.Set.of() : java.util.Set.copyOf(exclude);
       if (count < 1) throw new UserException("--count must be >= 1, got " + count);
       if (categories.isEmpty()) throw new UserException("--categories must name at least one category");
       if (maxPromptChars < 1 || maxResponseChars < 1) throw new UserException("length bounds must be >= 1");
       if (threads < 1) throw new UserException("--threads must be >= 1, got " + threads);
       categories = List.copyOf(categories);
+    }
+
+    public Config(int count, List<String> categories, boolean englishOnly, int maxPromptChars, int maxResponseChars, int threads) {
+      this(count, categories, englishOnly, maxPromptChars, maxResponseChars, threads, null);
     }
 
     public static Config defaults() {
@@ -65,6 +70,7 @@ public final class NiCurator {
       m.put("english_only", englishOnly);
       m.put("max_prompt_chars", maxPromptChars);
       m.put("max_response_chars", maxResponseChars);
+      m.put("exclude", new java.util.TreeSet<>(exclude));
       return m;
     }
   }
@@ -76,6 +82,21 @@ public final class NiCurator {
   record Outcome(Path file, String task, String category, Example example, String dropReason, String error) {}
 
   private NiCurator() {}
+
+  /**
+   * Task names listed in {@code file} (one per line, {@code .json} optional, {@code #} comments), e.g. the
+   * repository's {@code splits/default/test_tasks.txt}, to keep the benchmark's test tasks out.
+   */
+  public static java.util.Set<String> readTaskList(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new UserException(file + ": no such file");
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String l : Files.readAllLines(file)) {
+      String t = l.strip();
+      if (t.isEmpty() || t.startsWith("#")) continue;
+      out.add(t.replaceFirst("\\.json$", ""));
+    }
+    return out;
+  }
 
   /** Task files under {@code dir}: every {@code *.json} (non-task names are reported, not silently skipped). */
   static List<Path> files(Path dir) throws IOException {
@@ -180,6 +201,7 @@ public final class NiCurator {
       return new Outcome(f, name, null, null, null, "cannot read (" + oneLine(e.getMessage()) + ")");
     }
     if (node == null) return new Outcome(f, name, null, null, null, "empty file");
+    if (c.exclude().contains(name)) return new Outcome(f, name, null, null, "excluded", null);
     NiTask t;
     try {
       t = NiTask.of(name, node);

@@ -94,4 +94,14 @@ class NiCuratorTest {
   void promptJoinsDefinitionAndInputWithABlankLine() {
     assertEquals("Extract the street address.\n\nI live at 1 Main St.", NiCurator.prompt("  Extract the street address.\n", "I live at 1 Main St.  "));
   }
+
+  @Test
+  void excludedTasksAreLeftOut() throws Exception {
+    Path list = Files.writeString(tmp.resolve("test_tasks.txt"), "# test split\ntask9001_lima_sample_summarization\ntask9002_lima_sample_paraphrasing.json\n");
+    var c = new NiCurator.Config(50, NiCurator.DEFAULT_CATEGORIES, true, 4000, 4000, 1, NiCurator.readTaskList(list));
+    var r = NiCurator.run(c, List.of(samples()), new RunDir.Options(tmp.resolve("o"), false, 1, -1), false);
+    assertEquals(2, r.kept());
+    String rejects = Files.readString(tmp.resolve("o/rejects.jsonl"));
+    assertEquals(2, rejects.split("\"excluded\"", -1).length - 1, rejects);
+  }
 }
