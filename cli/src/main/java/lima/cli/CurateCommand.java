@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
     description = "Build LIMA-style examples from raw public dumps.",
     subcommands = {
       AuthoredCommand.class,
+      WikiHowCommand.class,
+      RedditCommand.class,
+      NaturalInstructionsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class CurateCommand implements Runnable {

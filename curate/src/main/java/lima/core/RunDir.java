@@ -186,6 +186,7 @@ public final class RunDir implements Closeable {
     if (badRecords == 21) System.err.println("warning: more bad records; see " + file(REJECTS));
     Map<String, Object> ctx = new TreeMap<>();
     ctx.put("where", String.valueOf(where));
+    ctx.put("error", reason);
     if (excerpt != null) ctx.put("excerpt", excerpt.length() > 300 ? excerpt.substring(0, 300) + "..." : excerpt);
     reject(String.valueOf(where), "input", "malformed", ctx);
     stats.inc("input", "bad_records");
