@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Build LIMA-style examples from raw public dumps.",
     subcommands = {
+      DedupCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class CurateCommand implements Runnable {
