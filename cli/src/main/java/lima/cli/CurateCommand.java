@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     description = "Build LIMA-style examples from raw public dumps.",
     subcommands = {
       DedupCommand.class,
+      MixCommand.class,
+      DiversityCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class CurateCommand implements Runnable {
