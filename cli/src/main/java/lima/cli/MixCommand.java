@@ -28,11 +28,14 @@ public final class MixCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Fail (exit 3) when a source has fewer examples than its quota, instead of warning.")
   boolean strict;
 
+  @Option(names = "--allow-missing", description = "Skip recipe entries whose input folder does not exist (reported as short of quota) instead of failing.")
+  boolean allowMissing;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Mix.Result r = Mix.run(new Mix.Options(recipe, inputs, strict, run.threads(), run.ifChanged), run.toRunOptions());
+    Mix.Result r = Mix.run(new Mix.Options(recipe, inputs, strict, run.threads(), run.ifChanged, allowMissing), run.toRunOptions());
     var out = spec.commandLine().getOut();
     if (r.upToDate()) out.printf("up to date: %s (recipe and inputs unchanged)%n", r.out());
     else

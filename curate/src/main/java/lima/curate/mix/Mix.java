@@ -54,7 +54,11 @@ public final class Mix {
   public static final String DATACARD = "DATACARD.md";
 
   /** How the command was asked to run. */
-  public record Options(Path recipe, Path inputs, boolean strict, int threads, boolean ifChanged) {}
+  public record Options(Path recipe, Path inputs, boolean strict, int threads, boolean ifChanged, boolean allowMissing) {
+    public Options(Path recipe, Path inputs, boolean strict, int threads, boolean ifChanged) {
+      this(recipe, inputs, strict, threads, ifChanged, false);
+    }
+  }
 
   /** Per entry: what was available after filtering, after dedup, and what was taken. */
   public record EntryResult(Recipe.Entry entry, String split, Path file, int read, int available, int selected) {
@@ -73,16 +77,23 @@ public final class Mix {
     Recipe recipe = Recipe.read(o.recipe());
     Path base = o.inputs() != null ? o.inputs() : o.recipe().toAbsolutePath().getParent();
     DedupConfig cfg = dedupConfig(recipe);
+    Map<String, Object> config = new LinkedHashMap<>();
     Map<Recipe.Entry, Dedup.Input> files = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
     for (Recipe.Entry e : all(recipe)) {
       Path p = base.resolve(e.path());
-      if (!Files.exists(p)) throw new UserException("recipe entry '" + e.name() + "': " + p + " does not exist (paths are relative to " + base + ")");
+      if (!Files.exists(p)) {
+        String msg = "recipe entry '" + e.name() + "': " + p + " does not exist (paths are relative to " + base + ")";
+        if (!o.allowMissing()) throw new UserException(msg + "; --allow-missing skips it");
+        missing.add(e.name());
+        continue;
+      }
       files.put(e, Dedup.resolve(p));
     }
+    config.put("missing", missing);
     List<Path> fpInputs = new ArrayList<>();
     fpInputs.add(o.recipe());
     for (Dedup.Input in : new LinkedHashSet<>(files.values())) fpInputs.add(in.examples());
-    Map<String, Object> config = new LinkedHashMap<>();
     config.put("recipe", Json.MAPPER.convertValue(recipe, Object.class));
     config.put("dedup", cfg.describe());
     config.put("strict", o.strict());
@@ -128,6 +139,7 @@ public final class Mix {
     long seed = run.seed();
     Map<Path, List<Example>> cache = new HashMap<>();
     Map<Recipe.Entry, List<Example>> pools = new LinkedHashMap<>();
+    for (Recipe.Entry e : all(recipe)) pools.put(e, List.of());
     for (var en : files.entrySet()) {
       Path f = en.getValue().examples();
       List<Example> src = cache.get(f);
@@ -213,7 +225,8 @@ public final class Mix {
     List<String> shortfalls = new ArrayList<>();
     for (EntryResult r : results)
       if (r.shortBy() > 0)
-        shortfalls.add(String.format(java.util.Locale.ROOT, "%s entry '%s' has %d of its quota %d (short by %d)", r.split(), r.entry().name(), r.selected(), r.entry().quota(), r.shortBy()));
+        shortfalls.add(String.format(java.util.Locale.ROOT, "%s entry '%s' has %d of its quota %d (short by %d%s)", r.split(), r.entry().name(), r.selected(), r.entry().quota(), r.shortBy(),
+            r.file() == null ? "; its input folder is missing" : ""));
     if (!shortfalls.isEmpty()) {
       stats.note("warnings", shortfalls);
       if (o.strict()) throw new BadInputException("--strict: " + String.join("; ", shortfalls));
@@ -274,15 +287,17 @@ public final class Mix {
           for (int i : DiverseSelection.mmr(v, rel, k, e.lambda() == null ? 0.7 : e.lambda())) out.add(pool.get(i));
         }
       }
-      case "temperature" -> {
-        String key = e.strata() == null ? "site" : e.strata();
+      case "temperature", "category-first" -> {
+        boolean uniform = e.selectRule().equals("category-first");
+        String key = e.strata() != null ? e.strata() : uniform ? "category" : "site";
         Map<String, List<Example>> strata = new TreeMap<>();
         for (Example x : pool) strata.computeIfAbsent(String.valueOf(x.meta().getOrDefault(key, "(none)")), s -> new ArrayList<>()).add(x);
-        out = TemperatureSampler.sample(strata, k, e.tau() == null ? 3.0 : e.tau(), Hashing.rng(seed, "select/" + e.name()));
+        double tau = uniform ? TemperatureSampler.UNIFORM : e.tau() == null ? 3.0 : e.tau();
+        out = TemperatureSampler.sample(strata, k, tau, Hashing.rng(seed, "select/" + e.name()));
       }
       default -> throw new IllegalStateException("unknown rule " + e.selectRule());
     }
-    results.add(new EntryResult(e, split, files.get(e).examples(), read, pool.size(), out.size()));
+    results.add(new EntryResult(e, split, files.containsKey(e) ? files.get(e).examples() : null, read, pool.size(), out.size()));
     return out;
   }
 

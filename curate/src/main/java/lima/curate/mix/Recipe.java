@@ -99,7 +99,7 @@ public record Recipe(
     }
   }
 
-  public static final Set<String> RULES = Set.of("order", "random", "max-min", "mmr", "temperature");
+  public static final Set<String> RULES = Set.of("order", "random", "max-min", "mmr", "temperature", "category-first");
 
   public static Recipe read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new UserException(file + ": no such recipe file");
