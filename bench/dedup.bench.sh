@@ -24,8 +24,11 @@ LIMA_JAVA_OPTS="-Xmx$heap" /usr/bin/time -v "${pin[@]}" bin/lima curate dedup "$
 wall=$(grep "Elapsed (wall clock)" bench/out/dedup-time.log | awk '{print $NF}')
 rss=$(grep "Maximum resident set size" bench/out/dedup-time.log | awk '{print $NF}')
 cpu=$(grep "Percent of CPU" bench/out/dedup-time.log | awk '{print $NF}')
+user=$(grep "User time" bench/out/dedup-time.log | awk '{print $NF}')
+sys=$(grep "System time" bench/out/dedup-time.log | awk '{print $NF}')
 secs=$(awk -v w="$wall" 'BEGIN{n=split(w,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}')
 echo "DEDUP WALL TIME: ${wall} (${secs} s) on 2 threads$([ ${#pin[@]} -gt 0 ] && echo ', pinned to 2 cores'), CPU ${cpu}"
+echo "DEDUP CPU TIME: ${user} s user + ${sys} s system (wall time also counts waiting for cores other jobs hold; load now: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "DEDUP PEAK RSS: $((rss / 1024)) MiB (JVM heap limit $heap)"
 awk -v n="$n" -v s="$secs" 'BEGIN{printf "DEDUP THROUGHPUT: %.0f documents/s\n", n / s}'
 grep -E '"(read|kept|exact_duplicate|near_duplicate|clusters|candidate_pairs)"' "$run/stats.json" | tr -d ' ,' | sed 's/^/  /'
