@@ -241,6 +241,7 @@ public final class Dedup {
                 ctx.put("test_id", p.id());
                 ctx.put("test_file", p.file());
                 ctx.put("similarity", Clustering.round(table.contaminationSim[doc]));
+                ctx.put("method", table.contaminationSim[doc] >= 1f ? "exact" : "minhash");
                 ctx.put("file", in.examples().toString());
                 ctx.put("line", no);
                 run.reject(table.id(doc), "decontaminate", "contaminated", ctx);
