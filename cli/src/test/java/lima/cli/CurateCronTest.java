@@ -106,6 +106,18 @@ class CurateCronTest {
   }
 
   @Test
+  void diversityCommandWritesJsonAndMarkdown() throws Exception {
+    Path o = tmp.resolve("div");
+    assertEquals(0, lima("curate", "diversity", tmp.resolve("runs/authored").toString(), "--out", o.toString()), err.toString());
+    assertTrue(out.toString().startsWith("3 examples"), out.toString());
+    var json = lima.core.Json.MAPPER.readTree(o.resolve("diversity.json").toFile());
+    assertEquals(3, json.get("count").asInt());
+    assertEquals(1, json.get("duplicate_clusters").asInt(), "a1 and a2 differ only in case and punctuation");
+    assertEquals(3, json.at("/similarity/pairs").asInt());
+    assertTrue(Files.readString(o.resolve("diversity.md")).contains("## By source"));
+  }
+
+  @Test
   void badOptionValuesAreUsageErrors() {
     assertEquals(ExitCodes.USAGE, lima("curate", "dedup", tmp.resolve("runs/authored").toString(), "--out", tmp.resolve("x").toString(), "--keep", "best"));
     assertTrue(err.toString().contains("--keep must be"), err.toString());
