@@ -50,7 +50,7 @@ public final class DedupCommand implements Callable<Integer> {
   @Option(names = "--contamination-threshold", defaultValue = "0.6", description = "Jaccard threshold for decontamination (default ${DEFAULT-VALUE}).")
   double contaminationThreshold;
 
-  @Option(names = "--verify-z", defaultValue = "1.645", description = "Accept candidate pairs down to threshold - z standard errors of the MinHash estimate (default ${DEFAULT-VALUE}: 95% recall at the threshold; 0 = cut exactly at it).")
+  @Option(names = "--verify-z", defaultValue = "1.645", description = "Accept candidate pairs down to threshold - z standard errors of the MinHash estimate (default ${DEFAULT-VALUE}: 95%% recall at the threshold; 0 = cut exactly at it).")
   double verifyZ;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
