@@ -128,11 +128,10 @@ public final class Clustering {
     int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1)));
     long idxMask = (1L << bits) - 1;
     long[] keys = new long[reps];
-    int k = t.k;
     double threshold = cfg.verifyCut();
     for (int band = 0; band < lsh.bands(); band++) {
       int m = 0;
-      for (int i = 0; i < n; i++) if (rep[i]) keys[m++] = (lsh.bandKey(t.sigs, i * k, band) & ~idxMask) | i;
+      for (int i = 0; i < n; i++) if (rep[i]) keys[m++] = (lsh.bandKey(t.block(i), t.offset(i), band) & ~idxMask) | i;
       Arrays.parallelSort(keys);
       int start = 0;
       while (start < m) {
@@ -199,7 +198,7 @@ public final class Clustering {
     candidatePairs++;
     if (find(a) == find(b)) return;
     verifiedPairs++;
-    double s = MinHasher.similarity(t.sigs, a * t.k, t.sigs, b * t.k, t.k);
+    double s = MinHasher.similarity(t.block(a), t.offset(a), t.block(b), t.offset(b), t.k);
     if (s >= threshold) edge(a, b, (float) s);
   }
 

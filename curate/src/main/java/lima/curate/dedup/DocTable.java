@@ -12,7 +12,11 @@ public final class DocTable {
   int size;
   String[] ids = new String[1024];
   long[] exact = new long[1024];
-  int[] sigs;
+  /** Signatures in blocks of {@value #BLOCK} documents, so growing the table never copies them. */
+  static final int BLOCK_BITS = 12;
+
+  static final int BLOCK = 1 << BLOCK_BITS;
+  int[][] sigs = new int[16][];
   boolean[] hasSig = new boolean[1024];
   boolean[] valid = new boolean[1024];
   double[] score = new double[1024];
@@ -22,7 +26,6 @@ public final class DocTable {
 
   public DocTable(int numHashes) {
     this.k = numHashes;
-    this.sigs = new int[1024 * numHashes];
   }
 
   /** What the signature workers compute for one record. */
@@ -42,7 +45,10 @@ public final class DocTable {
     ids[i] = f.id();
     exact[i] = f.exact();
     if (f.sig() != null) {
-      System.arraycopy(f.sig(), 0, sigs, i * k, k);
+      int b = i >>> BLOCK_BITS;
+      if (b == sigs.length) sigs = Arrays.copyOf(sigs, sigs.length * 2);
+      if (sigs[b] == null) sigs[b] = new int[BLOCK * k];
+      System.arraycopy(f.sig(), 0, sigs[b], offset(i), k);
       hasSig[i] = true;
     }
     score[i] = f.score();
@@ -56,7 +62,6 @@ public final class DocTable {
     int n = ids.length * 2;
     ids = Arrays.copyOf(ids, n);
     exact = Arrays.copyOf(exact, n);
-    sigs = Arrays.copyOf(sigs, n * k);
     hasSig = Arrays.copyOf(hasSig, n);
     valid = Arrays.copyOf(valid, n);
     score = Arrays.copyOf(score, n);
@@ -80,6 +85,15 @@ public final class DocTable {
   /** Estimated Jaccard similarity of documents a and b (0 when either has no words). */
   public double similarity(int a, int b) {
     if (!hasSig[a] || !hasSig[b]) return exact[a] == exact[b] ? 1.0 : 0.0;
-    return MinHasher.similarity(sigs, a * k, sigs, b * k, k);
+    return MinHasher.similarity(block(a), offset(a), block(b), offset(b), k);
+  }
+
+  /** The block holding document i's signature (at {@link #offset(int)}). */
+  int[] block(int i) {
+    return sigs[i >>> BLOCK_BITS];
+  }
+
+  int offset(int i) {
+    return (i & (BLOCK - 1)) * k;
   }
 }
