@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Dedup benchmark: 1M synthetic short documents with planted near-duplicates at known Jaccard similarities.
 # Prints wall time, peak memory (RSS), throughput, and precision/recall against exact shingle Jaccard.
-# DEDUP_BENCH_DOCS=N changes the size; DEDUP_BENCH_HEAP (default 2g) is the JVM heap limit.
+# DEDUP_BENCH_DOCS=N changes the size; DEDUP_BENCH_HEAP (default 1500m) is the JVM heap limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${DEDUP_BENCH_DOCS:-1000000}
-heap=${DEDUP_BENCH_HEAP:-2g}
+heap=${DEDUP_BENCH_HEAP:-1500m}
 dir=bench/out/dedup
 run=bench/out/dedup-run
 java=$(bin/find-java)
