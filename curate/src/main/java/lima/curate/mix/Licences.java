@@ -43,9 +43,9 @@ final class Licences {
   }
 
   static final String LIMA_NOTE =
-      "The released LIMA dataset (GAIR/lima) is distributed under CC BY-NC-SA, with the additional condition that "
-          + "anyone using it must also respect the licences of its sources (Stack Exchange CC BY-SA, wikiHow CC BY-NC-SA, "
-          + "Reddit content owned by its users, Super-Natural Instructions Apache-2.0). A set rebuilt with this tool from the "
-          + "same sources inherits the same constraints: because of wikiHow (NC) and Reddit, treat the whole mix as "
-          + "non-commercial research data unless you drop those parts.";
+      "Licence of the released LIMA set (GAIR/lima): CC BY-NC-SA, except that where a source's own licence is stricter "
+          + "than CC BY-NC-SA, the source's licence applies. A set rebuilt with this tool from the same sources (Stack Exchange "
+          + "CC BY-SA, wikiHow CC BY-NC-SA, Reddit content owned by its users, Super-Natural Instructions Apache-2.0) carries "
+          + "the same constraints: because of wikiHow (NC) and Reddit, treat the whole mix as non-commercial research data "
+          + "unless you drop those parts.";
 }
