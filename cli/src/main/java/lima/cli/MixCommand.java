@@ -31,11 +31,14 @@ public final class MixCommand implements Callable<Integer> {
   @Option(names = "--allow-missing", description = "Skip recipe entries whose input folder does not exist (reported as short of quota) instead of failing.")
   boolean allowMissing;
 
+  @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer.model, tokenizer.json or a model folder: adds token counts to the data card's Table 1.")
+  Path tokenizer;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Mix.Result r = Mix.run(new Mix.Options(recipe, inputs, strict, run.threads(), run.ifChanged, allowMissing), run.toRunOptions());
+    Mix.Result r = Mix.run(new Mix.Options(recipe, inputs, strict, run.threads(), run.ifChanged, allowMissing, tokenizer, tokenizer == null ? null : TokenCounters.open(tokenizer)), run.toRunOptions());
     var out = spec.commandLine().getOut();
     if (r.upToDate()) out.printf("up to date: %s (recipe and inputs unchanged)%n", r.out());
     else

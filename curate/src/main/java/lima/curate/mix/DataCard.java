@@ -23,7 +23,7 @@ import lima.curate.diversity.DiversityReport;
 final class DataCard {
   private DataCard() {}
 
-  static void write(RunDir run, Recipe recipe, Path recipeFile, DedupConfig cfg, Mix.Result result, List<Example> train, List<Example> dev,
+  static void write(RunDir run, Recipe recipe, Path recipeFile, SourceStats.TokenCounter tokens, DedupConfig cfg, Mix.Result result, List<Example> train, List<Example> dev,
       List<Example> test, Map<Recipe.Entry, Dedup.Input> files, DiversityReport diversity, List<String> warnings) throws IOException {
     StringBuilder sb = new StringBuilder();
     String name = recipe.name() == null ? "mix" : recipe.name();
@@ -46,9 +46,11 @@ final class DataCard {
           e.where() == null ? "" : e.where().toString().replace("|", "\\|"), e.quota(), e.selectRule(), r.read(),
           r.split().equals("train") ? String.valueOf(r.available()) : "-", r.selected(), r.shortBy() > 0 ? " (short " + r.shortBy() + ")" : ""));
     }
-    sb.append("\nLengths per source (characters and whitespace-separated words; `lima stats --tokenizer` adds LLaMA token counts):\n\n");
+    sb.append(tokens == null
+        ? "\nLengths per source (characters and whitespace-separated words; `--tokenizer` adds LLaMA token counts):\n\n"
+        : "\nLengths per source (characters, whitespace-separated words, and tokens of the given tokenizer, no BOS/EOS):\n\n");
     for (var split : List.of(Map.entry("train", train), Map.entry("dev", dev), Map.entry("test", test))) {
-      SourceStats s = new SourceStats(null);
+      SourceStats s = new SourceStats(tokens);
       split.getValue().forEach(s::add);
       sb.append("**").append(split.getKey()).append("**\n\n```\n").append(s.table()).append("```\n\n");
     }

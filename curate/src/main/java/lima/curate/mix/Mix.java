@@ -20,6 +20,7 @@ import lima.core.Hashing;
 import lima.core.Json;
 import lima.core.JsonlWriter;
 import lima.core.RunDir;
+import lima.core.SourceStats;
 import lima.core.UserException;
 import lima.curate.dedup.Clustering;
 import lima.curate.dedup.ContaminationIndex;
@@ -54,9 +55,14 @@ public final class Mix {
   public static final String DATACARD = "DATACARD.md";
 
   /** How the command was asked to run. */
-  public record Options(Path recipe, Path inputs, boolean strict, int threads, boolean ifChanged, boolean allowMissing) {
+  public record Options(
+      Path recipe, Path inputs, boolean strict, int threads, boolean ifChanged, boolean allowMissing, Path tokenizer, SourceStats.TokenCounter tokens) {
     public Options(Path recipe, Path inputs, boolean strict, int threads, boolean ifChanged) {
-      this(recipe, inputs, strict, threads, ifChanged, false);
+      this(recipe, inputs, strict, threads, ifChanged, false, null, null);
+    }
+
+    public Options(Path recipe, Path inputs, boolean strict, int threads, boolean ifChanged, boolean allowMissing) {
+      this(recipe, inputs, strict, threads, ifChanged, allowMissing, null, null);
     }
   }
 
@@ -97,6 +103,10 @@ public final class Mix {
     config.put("recipe", Json.MAPPER.convertValue(recipe, Object.class));
     config.put("dedup", cfg.describe());
     config.put("strict", o.strict());
+    if (o.tokenizer() != null) {
+      config.put("tokenizer", o.tokenizer().toString());
+      if (Files.isRegularFile(o.tokenizer())) fpInputs.add(o.tokenizer());
+    }
     try (RunDir run = RunDir.open(runOptions)) {
       String fingerprint = RunDir.fingerprint("curate mix", config, runOptions.seed(), fpInputs);
       if (o.ifChanged() && RunDir.upToDate(runOptions.out(), fingerprint)) return new Result(0, 0, 0, List.of(), 0, 0, true, runOptions.out());
@@ -244,7 +254,7 @@ public final class Mix {
     DiversityReport diversity = DiversityReport.of(train, seed, o.threads());
     diversity.write(run.out(), "train.jsonl of " + (recipe.name() == null ? "the mix" : recipe.name()));
     Result result = new Result(train.size(), dev.size(), test.size(), results, duplicates, contaminated, false, run.out());
-    DataCard.write(run, recipe, o.recipe(), cfg, result, train, dev, test, files, diversity, shortfalls);
+    DataCard.write(run, recipe, o.recipe(), o.tokens(), cfg, result, train, dev, test, files, diversity, shortfalls);
     run.finish("curate mix", List.of(TRAIN, DEV, TEST, DATACARD, "diversity.json", "diversity.md"), fingerprint);
     return result;
   }

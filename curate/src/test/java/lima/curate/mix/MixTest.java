@@ -93,6 +93,15 @@ class MixTest {
   }
 
   @Test
+  void tokenCounterAddsTokenColumnsToTheCard() throws Exception {
+    Mix.Options o = new Mix.Options(MixFixtures.recipe(tmp, 5), inputs, false, 1, false, false, null, lima.core.SourceStats::words);
+    Mix.run(o, new RunDir.Options(tmp.resolve("tok"), false, 42, -1));
+    String card = Files.readString(tmp.resolve("tok/DATACARD.md"));
+    assertTrue(card.contains("in_tok"), card);
+    assertTrue(card.contains("tokens of the given tokenizer"), card);
+  }
+
+  @Test
   void strictFailsWhenShortAndMissingFoldersAreRefused() throws Exception {
     BadInputException e = assertThrows(BadInputException.class, () -> mix(tmp.resolve("s"), 42, 1, 50, true));
     assertTrue(e.getMessage().contains("stackexchange-stem"), e.getMessage());
