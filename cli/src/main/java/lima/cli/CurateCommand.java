@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
       WikiHowCommand.class,
       RedditCommand.class,
       NaturalInstructionsCommand.class,
+      DedupCommand.class,
+      MixCommand.class,
+      DiversityCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class CurateCommand implements Runnable {
