@@ -136,6 +136,9 @@ public final class Generator implements AutoCloseable {
     String text = "";
     FinishReason finish = null;
     if (options.maxNewTokens() == 0) finish = FinishReason.LENGTH;
+    // Raw continuation: decode the completion after the prompt text, so a leading space ("▁were") survives.
+    int[] prefix = options.raw() ? textPart(promptIds) : new int[0];
+    String prefixText = prefix.length == 0 ? "" : tokenizer.decode(prefix);
     try (KvCache cache = model.newCache()) {
       int[] feed = promptIds;
       while (finish == null) {
@@ -149,7 +152,7 @@ public final class Generator implements AutoCloseable {
           finish = next == chat.eot() && chat.hasDedicatedEot() ? FinishReason.EOT : FinishReason.EOS;
           textEnd = n - 1;
         }
-        text = tokenizer.decode(Arrays.copyOf(out, textEnd));
+        text = decodeAfter(prefix, prefixText, Arrays.copyOf(out, textEnd));
         int cut = firstStop(text, options.stop(), Math.max(0, emitted - maxStop));
         if (cut >= 0) {
           text = text.substring(0, cut);
@@ -180,6 +183,19 @@ public final class Generator implements AutoCloseable {
       NDArray x = manager.create(l, new Shape(1, ids.length));
       return model.forward(x, cache, false, true).toFloatArray();
     }
+  }
+
+  private int[] textPart(int[] promptIds) {
+    int from = promptIds.length > 0 && promptIds[0] == chat.bos() ? 1 : 0;
+    return Arrays.copyOfRange(promptIds, from, promptIds.length);
+  }
+
+  private String decodeAfter(int[] prefix, String prefixText, int[] completion) {
+    if (prefix.length == 0) return tokenizer.decode(completion);
+    int[] all = Arrays.copyOf(prefix, prefix.length + completion.length);
+    System.arraycopy(completion, 0, all, prefix.length, completion.length);
+    String t = tokenizer.decode(all);
+    return t.startsWith(prefixText) ? t.substring(prefixText.length()) : tokenizer.decode(completion);
   }
 
   private static boolean contains(int[] a, int v) {

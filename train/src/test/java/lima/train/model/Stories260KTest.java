@@ -52,4 +52,25 @@ class Stories260KTest {
       assertEquals(want.strip(), got.strip());
     }
   }
+
+  @Test
+  void generatorGreedyFromBosGivesTheSameTextAndRawContinuationKeepsItsSpace() throws IOException {
+    Path dir = TestData.real("models/stories260K-hf-DERIVED");
+    Path ref = TestData.real("models/stories260K/REFERENCE_GREEDY.txt");
+    Assumptions.assumeTrue(Files.isDirectory(dir) && Files.exists(ref), "skipped: stories260K files are absent");
+    var greedy = lima.train.generate.GenerateOptions.DEFAULTS.withTemperature(0).withRepetitionPenalty(1f).withMaxNewTokens(256);
+    try (var g = lima.train.generate.Generator.open(dir)) {
+      assertFalse(g.chat().hasDedicatedEot(), "stories260K has no <|eot|>: EOS stands in");
+      var out = g.generate("", greedy, lima.train.generate.TokenListener.NONE);
+      assertEquals(Files.readString(ref).strip(), out.text().strip());
+      assertEquals(1, out.promptTokens());
+      assertEquals(lima.train.generate.FinishReason.LENGTH, out.finishReason());
+      // "Once upon a time" continued as plain text starts with the space before the next word.
+      var cont = g.generate("Once upon a time", greedy.withRaw(true).withMaxNewTokens(5), lima.train.generate.TokenListener.NONE);
+      assertEquals(", there was a little", cont.text());
+      var stop = g.generate("", greedy.withStop(java.util.List.of("Lily")), lima.train.generate.TokenListener.NONE);
+      assertEquals("Once upon a time, there was a little girl named ", stop.text());
+      assertEquals(lima.train.generate.FinishReason.STOP_STRING, stop.finishReason());
+    }
+  }
 }
