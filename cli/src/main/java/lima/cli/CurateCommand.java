@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     description = "Build LIMA-style examples from raw public dumps.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      StackExchangeCommand.class,
     })
 public final class CurateCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
