@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One {@code <row>} of a Stack Exchange {@code Posts.xml}: the attributes the curation uses. Absent
- * attributes are null (strings), 0 (ids) or false (flags); {@code line} is the row's line in its file.
+ * attributes are null (strings), 0 (ids and scores), -1 ({@code answerCount}) or false (flags); {@code
+ * line} is the row's line in its file.
  * {@code oversized} marks a Body longer than the reader's cap: the body is then dropped (null) so a
  * freak 50 MB post never travels further than the parser.
  */

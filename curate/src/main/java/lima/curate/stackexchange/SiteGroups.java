@@ -53,7 +53,7 @@ public final class SiteGroups {
 
   /** A table from a file (the {@code --site-groups} option). */
   public static SiteGroups load(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new UserException(file + ": no such site-groups file");
+    if (!Files.exists(file) || Files.isDirectory(file)) throw new UserException(file + ": no such site-groups file");
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return parse(r, file.toString());
     }

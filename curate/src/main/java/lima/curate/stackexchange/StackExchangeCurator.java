@@ -124,7 +124,11 @@ public final class StackExchangeCurator {
     PartitionedJoin join = new PartitionedJoin(spillRoot.resolve("dump-" + dumpIndex), PartitionedJoin.partitionsFor(o.size()));
     try (join) {
       try (PostsReader r =
-              new PostsReader(new ReadAheadInputStream(o.in(), 1 << 20, 16, o.name()), o.name(), run::badRecord, cfg.maxBodyChars());
+              new PostsReader(
+                  new ReadAheadInputStream(o.in(), 1 << 20, 16, o.name()),
+                  o.name(),
+                  (where, reason, excerpt) -> run.badRecord(where, reason, reason + " | " + excerpt),
+                  cfg.maxBodyChars());
           Progress progress = Progress.bytes(site, o.size())) {
         long rows = 0;
         try {
@@ -132,7 +136,9 @@ public final class StackExchangeCurator {
           while ((p = r.next()) != null) {
             if (p.isQuestion()) {
               stats.inc("input", "questions");
-              join.addQuestion(p);
+              // AnswerCount="0": no pair can form, so the question is counted and not spilled.
+              if (p.answerCount() == 0) stats.inc("join", "no_answers");
+              else join.addQuestion(p);
             } else if (p.isAnswer()) {
               stats.inc("input", "answers");
               if (p.score() >= cfg.minScore()) join.addAnswer(p);
@@ -210,7 +216,7 @@ public final class StackExchangeCurator {
           j -> {
             Post q = j.question();
             if (j.answer() == null) {
-              stats.inc("join", q.answerCount() == 0 ? "no_answers" : "no_answer_with_min_score");
+              stats.inc("join", "no_answer_with_min_score");
               return;
             }
             stats.inc("join", "pairs");
