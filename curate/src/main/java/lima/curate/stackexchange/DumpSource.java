@@ -114,7 +114,13 @@ public record DumpSource(Path path, String site, Kind kind) {
    * @throws BadInputException when the archive cannot be read or has no Posts.xml
    */
   public Opened open() throws IOException {
-    if (kind == Kind.XML) return new Opened(Files.newInputStream(path), Files.size(path), path.getFileName().toString());
+    if (kind == Kind.XML) {
+      // A bare Posts.xml is named with its folder so messages say which site it is.
+      Path parent = path.toAbsolutePath().normalize().getParent();
+      String name = path.getFileName().toString();
+      if (name.equalsIgnoreCase("Posts.xml") && parent != null && parent.getFileName() != null) name = parent.getFileName() + "/" + name;
+      return new Opened(Files.newInputStream(path), Files.size(path), name);
+    }
     SevenZFile z;
     try {
       z = SevenZFile.builder().setPath(path).get();

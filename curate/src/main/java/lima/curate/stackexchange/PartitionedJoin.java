@@ -160,13 +160,18 @@ final class PartitionedJoin implements Closeable {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(qf), 1 << 16));
         FileChannel ach = Files.exists(af) ? FileChannel.open(af, StandardOpenOption.READ) : null) {
       while (true) {
-        Post q;
+        int total;
         try {
-          q = read(in);
+          total = in.readInt();
         } catch (EOFException e) {
           break;
         }
-        List<long[]> cands = best.get(q.id());
+        byte[] rec = new byte[total];
+        in.readFully(rec);
+        // Most questions have no candidate answer: their strings are never decoded.
+        long qid = ByteBuffer.wrap(rec, 1, 8).getLong();
+        List<long[]> cands = best.get(qid);
+        Post q = decode(ByteBuffer.wrap(rec), cands != null);
         Post a = null;
         if (cands != null) {
           long[] pick = cands.get(0);
@@ -227,20 +232,13 @@ final class PartitionedJoin implements Closeable {
     return 4 + total;
   }
 
-  private static Post read(DataInputStream in) throws IOException {
-    int total = in.readInt();
-    byte[] rec = new byte[total];
-    in.readFully(rec);
-    return decode(ByteBuffer.wrap(rec));
-  }
-
   private static Post readAt(FileChannel ch, long offset) throws IOException {
     ByteBuffer len = ByteBuffer.allocate(4);
     readFully(ch, len, offset);
     int total = len.flip().getInt();
     ByteBuffer rec = ByteBuffer.allocate(total);
     readFully(ch, rec, offset + 4);
-    return decode(rec.flip());
+    return decode(rec.flip(), true);
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
@@ -251,7 +249,8 @@ final class PartitionedJoin implements Closeable {
     }
   }
 
-  private static Post decode(ByteBuffer b) {
+  /** Decodes a record; without {@code strings} only the numbers and flags (title, body, tags left null). */
+  private static Post decode(ByteBuffer b, boolean strings) {
     int type = b.get();
     long id = b.getLong();
     long parent = b.getLong();
@@ -260,6 +259,8 @@ final class PartitionedJoin implements Closeable {
     int answerCount = b.getInt();
     int flags = b.get();
     long line = b.getLong();
+    if (!strings)
+      return new Post(id, type, parent, accepted, score, answerCount, null, null, List.of(), (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, null, (flags & 8) != 0, line);
     String title = str(b);
     String body = str(b);
     String tags = str(b);

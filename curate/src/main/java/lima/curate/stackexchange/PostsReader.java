@@ -41,9 +41,23 @@ public final class PostsReader implements Closeable {
   /** A well-formedness or read error after which the rest of the file cannot be read. */
   public static final class NotWellFormed extends BadInputException {
     private static final long serialVersionUID = 1L;
+    private final String where;
+    private final String detail;
 
-    NotWellFormed(String message, Throwable cause) {
-      super(message, cause);
+    NotWellFormed(String where, String detail, Throwable cause) {
+      super(where + ": " + detail, cause);
+      this.where = where;
+      this.detail = detail;
+    }
+
+    /** {@code file:line:column} (or just the file when the position is unknown). */
+    public String where() {
+      return where;
+    }
+
+    /** What went wrong, without the position. */
+    public String detail() {
+      return detail;
     }
   }
 
@@ -77,8 +91,12 @@ public final class PostsReader implements Closeable {
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     PushbackReader r = new PushbackReader(new InputStreamReader(counted, decoder), 1);
-    int first = r.read();
-    if (first >= 0 && first != '\uFEFF') r.unread(first);
+    try {
+      int first = r.read();
+      if (first >= 0 && first != '\uFEFF') r.unread(first);
+    } catch (IOException e) {
+      throw new NotWellFormed(name, "read error, nothing could be read (" + e.getMessage() + ")", e);
+    }
     try {
       this.xml = FACTORY.createXMLStreamReader(r);
     } catch (XMLStreamException e) {
@@ -148,7 +166,7 @@ public final class PostsReader implements Closeable {
         } else if (ev == XMLStreamConstants.ENTITY_REFERENCE) {
           done = true;
           throw new NotWellFormed(
-              where(xml.getLocation()) + ": entity reference &" + xml.getLocalName() + "; refused (DTD entities are not expanded)", null);
+              where(xml.getLocation()), "entity reference &" + xml.getLocalName() + "; refused (DTD entities are not expanded)", null);
         }
       }
       done = true;
@@ -158,7 +176,7 @@ public final class PostsReader implements Closeable {
       throw fatal(e);
     } catch (IOException e) {
       done = true;
-      throw new NotWellFormed(where(xml.getLocation()) + ": read error, the rest of the file is lost (" + e.getMessage() + ")", e);
+      throw new NotWellFormed(where(xml.getLocation()), "read error, the rest of the file is lost (" + e.getMessage() + ")", e);
     }
   }
 
@@ -255,7 +273,7 @@ public final class PostsReader implements Closeable {
     if (cause instanceof IOException io && !(cause instanceof java.io.CharConversionException))
       msg = "read error: " + io.getMessage();
     String at = loc == null ? name : where(loc);
-    return new NotWellFormed(at + ": not well-formed XML, the rest of the file is lost (" + msg + ")", e);
+    return new NotWellFormed(at, "not well-formed XML, the rest of the file is lost (" + msg + ")", e);
   }
 
   @Override

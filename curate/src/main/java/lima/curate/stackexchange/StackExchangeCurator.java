@@ -54,6 +54,7 @@ public final class StackExchangeCurator {
   private final List<Ranked> kept = new ArrayList<>();
   private final List<Path> pairFiles = new ArrayList<>();
   private long read;
+  private String firstUnreadable;
 
   /** What a run did: rows read, pairs joined, pairs passing every filter, examples written. */
   public record Result(boolean upToDate, long rows, long pairs, long passed, long written, long badRecords, Path out) {}
@@ -97,7 +98,8 @@ public final class StackExchangeCurator {
         int opened = 0;
         for (DumpSource d : dumps) if (c.dump(d, spill)) opened++;
         if (opened == 0 && !dumps.isEmpty())
-          throw new BadInputException("no input could be read (" + dumps.size() + " dump(s); see the warnings above)");
+          throw new BadInputException(
+              c.firstUnreadable + (dumps.size() > 1 ? " (and no other input could be read either)" : ""));
         long written = c.write();
         run.finish(COMMAND, List.of(RunDir.EXAMPLES), fp);
         return new Result(
@@ -114,6 +116,7 @@ public final class StackExchangeCurator {
     try {
       o = d.open();
     } catch (BadInputException e) {
+      if (firstUnreadable == null) firstUnreadable = e.getMessage();
       stats.inc("input", "unreadable_files");
       run.badRecord(d.path(), e.getMessage().startsWith(d.path().toString()) ? e.getMessage().substring(d.path().toString().length() + 2) : e.getMessage(), null);
       return false;
@@ -149,7 +152,7 @@ public final class StackExchangeCurator {
           }
         } catch (PostsReader.NotWellFormed e) {
           stats.inc("input", "truncated_files");
-          run.badRecord(r.name(), e.getMessage().startsWith(r.name()) ? e.getMessage().substring(r.name().length() + 1).replaceFirst("^:", "line ") : e.getMessage(), null);
+          run.badRecord(e.where(), e.detail(), null);
         } finally {
           progress.update(r.bytesRead(), r.rows());
           stats.add("input", "rows", r.rows());
