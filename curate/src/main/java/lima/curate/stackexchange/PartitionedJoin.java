@@ -32,7 +32,7 @@ final class PartitionedJoin implements Closeable {
   static final long BYTES_PER_PARTITION = 128L << 20;
 
   static final int MIN_PARTITIONS = 8;
-  static final int MAX_PARTITIONS = 512;
+  static final int MAX_PARTITIONS = 256;
 
   private final Path dir;
   private final int partitions;

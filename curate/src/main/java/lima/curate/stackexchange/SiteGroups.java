@@ -90,6 +90,13 @@ public final class SiteGroups {
     return groups.size();
   }
 
+  /** sha256 of the table's content (site=group lines, sorted), so --if-changed notices an edited table. */
+  public String digest() {
+    StringBuilder sb = new StringBuilder();
+    new TreeMap<>(groups).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    return lima.core.Hashing.sha256(sb.toString());
+  }
+
   /** Where the table came from (for the manifest). */
   public String origin() {
     return origin;

@@ -126,6 +126,7 @@ public record StackExchangeConfig(
     m.put("reference_phrases", referencePhrases);
     m.put("first_person_words", firstPersonWords);
     m.put("site_groups", siteGroups.origin());
+    m.put("site_groups_sha256", siteGroups.digest());
     if (site != null) m.put("site", site);
     m.put("max_body_chars", maxBodyChars);
     return m;

@@ -38,6 +38,17 @@ class SiteGroupsTest {
   }
 
   @Test
+  void digestFollowsTheContent() throws Exception {
+    Path a = tmp.resolve("a.csv");
+    Path b = tmp.resolve("b.csv");
+    Files.writeString(a, "site,group\nx.stackexchange.com,stem\n");
+    Files.writeString(b, "site,group\nx.stackexchange.com,other\n");
+    assertNotEquals(SiteGroups.load(a).digest(), SiteGroups.load(b).digest());
+    Files.writeString(b, "site,group,name\nx.stackexchange.com,stem,X\n");
+    assertEquals(SiteGroups.load(a).digest(), SiteGroups.load(b).digest());
+  }
+
+  @Test
   void badGroupNamesTheLine() throws Exception {
     Path f = tmp.resolve("bad.csv");
     Files.writeString(f, "site,group\na.stackexchange.com,stem\nb.stackexchange.com,science\n");
