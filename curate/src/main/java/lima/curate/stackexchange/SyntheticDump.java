@@ -119,19 +119,13 @@ public final class SyntheticDump {
         } else {
           long q = id++;
           int answers = rnd.nextInt(100) < 15 ? 0 : 1 + rnd.nextInt(5);
-          int best = -1;
-          long accepted = 0;
           int[] scores = new int[answers];
-          for (int i = 0; i < answers; i++) {
-            scores[i] = answerScore(rnd);
-            best = Math.max(best, scores[i]);
-          }
-          question(sb, rnd, q, answers, rnd.nextInt(100) < 50 && answers > 0 ? -1 : 0);
+          for (int i = 0; i < answers; i++) scores[i] = answerScore(rnd);
+          question(sb, rnd, q, answers);
           for (int i = 0; i < answers; i++) {
             long delay = rnd.nextInt(100) < 90 ? 1 + rnd.nextInt(40) : 1 + rnd.nextInt(20_000);
             pending.add(new Pending(row + delay, q, scores[i]));
           }
-          if (accepted != 0) throw new IllegalStateException();
         }
         if (sb.length() > (1 << 20) - (1 << 16)) {
           byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -160,7 +154,7 @@ public final class SyntheticDump {
     return (int) g - (rnd.nextInt(10) == 0 ? 2 : 0);
   }
 
-  private static void question(StringBuilder sb, SplittableRandom rnd, long id, int answers, int unused) {
+  private static void question(StringBuilder sb, SplittableRandom rnd, long id, int answers) {
     sb.append("  <row Id=\"").append(id).append("\" PostTypeId=\"1\"");
     if (answers > 0 && rnd.nextBoolean()) sb.append(" AcceptedAnswerId=\"").append(id + 1 + rnd.nextInt(3)).append('"');
     sb.append(" CreationDate=\"2019-03-04T12:34:56.789\" Score=\"").append(answerScore(rnd)).append('"');
