@@ -68,6 +68,7 @@ public final class PostsReader implements Closeable {
   private final XMLStreamReader xml;
   private final BadRows onBad;
   private final int maxBodyChars;
+  private final int answerBodyMinScore;
   private long rows;
   private boolean done;
 
@@ -81,8 +82,18 @@ public final class PostsReader implements Closeable {
 
   /** As above; bodies longer than {@code maxBodyChars} are dropped and the post marked oversized. */
   public PostsReader(InputStream in, String name, BadRows onBad, int maxBodyChars) throws IOException {
+    this(in, name, onBad, maxBodyChars, Integer.MIN_VALUE);
+  }
+
+  /**
+   * As above; in addition the Body of an answer scoring below {@code answerBodyMinScore} is not
+   * materialised (left null, and not checked for invalid UTF-8): the curation never uses it, and most
+   * of a dump's bytes are such bodies.
+   */
+  public PostsReader(InputStream in, String name, BadRows onBad, int maxBodyChars, int answerBodyMinScore) throws IOException {
     this.name = name;
     this.maxBodyChars = maxBodyChars;
+    this.answerBodyMinScore = answerBodyMinScore;
     this.onBad = onBad;
     this.counted = new CountingInputStream(in);
     var decoder =
@@ -185,6 +196,7 @@ public final class PostsReader implements Closeable {
     String id = null, type = null, parent = null, accepted = null, score = null, answers = null;
     String title = null, body = null, tags = null, license = null;
     boolean closed = false, cw = false, locked = false;
+    int bodyIndex = -1;
     int n = xml.getAttributeCount();
     for (int i = 0; i < n; i++) {
       String k = xml.getAttributeLocalName(i);
@@ -196,7 +208,7 @@ public final class PostsReader implements Closeable {
         case "Score" -> score = xml.getAttributeValue(i);
         case "AnswerCount" -> answers = xml.getAttributeValue(i);
         case "Title" -> title = xml.getAttributeValue(i);
-        case "Body" -> body = xml.getAttributeValue(i);
+        case "Body" -> bodyIndex = i;
         case "Tags" -> tags = xml.getAttributeValue(i);
         case "ContentLicense" -> license = xml.getAttributeValue(i);
         case "ClosedDate" -> closed = !xml.getAttributeValue(i).isBlank();
@@ -216,9 +228,10 @@ public final class PostsReader implements Closeable {
       scorev = (int) optional(score, "Score");
       answersv = answers == null || answers.isEmpty() ? -1 : (int) number(answers, "AnswerCount");
     } catch (IllegalArgumentException e) {
-      onBad.bad(where, e.getMessage(), excerpt(id, title, body));
+      onBad.bad(where, e.getMessage(), excerpt(id, title, bodyIndex >= 0 ? xml.getAttributeValue(bodyIndex) : null));
       return null;
     }
+    if (bodyIndex >= 0 && !(typev == Post.ANSWER && scorev < answerBodyMinScore)) body = xml.getAttributeValue(bodyIndex);
     if (typev == Post.ANSWER && parentv <= 0) {
       onBad.bad(where, "answer Id=" + idv + " has no ParentId", excerpt(id, title, body));
       return null;

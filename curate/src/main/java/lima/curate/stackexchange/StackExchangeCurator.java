@@ -131,7 +131,8 @@ public final class StackExchangeCurator {
                   new ReadAheadInputStream(o.in(), 1 << 20, 16, o.name()),
                   o.name(),
                   (where, reason, excerpt) -> run.badRecord(where, reason, reason + " | " + excerpt),
-                  cfg.maxBodyChars());
+                  cfg.maxBodyChars(),
+                  cfg.minScore());
           Progress progress = Progress.bytes(site, o.size())) {
         long rows = 0;
         try {

@@ -151,6 +151,19 @@ class PostsReaderTest {
   }
 
   @Test
+  void lowScoredAnswerBodiesAreNotMaterialised() throws Exception {
+    String xml = doc(answer(1, 9, 3, "<p>low</p>"), answer(2, 9, 10, "<p>high</p>"), question(9, 1, "A question here?", "<p>q</p>", null));
+    List<Post> got = new java.util.ArrayList<>();
+    try (PostsReader r = new PostsReader(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), "t.xml", (w, re, e) -> fail(re), 1000, 10)) {
+      Post p;
+      while ((p = r.next()) != null) got.add(p);
+    }
+    assertNull(got.get(0).body());
+    assertEquals("<p>high</p>", got.get(1).body());
+    assertEquals("<p>q</p>", got.get(2).body(), "question bodies are always kept");
+  }
+
+  @Test
   void tagParsingBothEncodings() {
     assertEquals(List.of("a", "b-c"), Post.parseTags("<a><b-c>"));
     assertEquals(List.of("a", "b-c"), Post.parseTags("|a|b-c|"));
