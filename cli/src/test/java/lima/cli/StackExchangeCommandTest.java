@@ -27,8 +27,14 @@ class StackExchangeCommandTest {
   }
 
   static Path samples() {
+    // lima.root is set by the build; a run from inside a module falls back to the working folder's parents.
     String root = System.getProperty("lima.root");
-    return (root != null ? Path.of(root) : Path.of("..")).resolve("data/samples/stackexchange");
+    for (String base : new String[] {root, ".", ".."}) {
+      if (base == null) continue;
+      Path p = Path.of(base).resolve("data/samples/stackexchange");
+      if (java.nio.file.Files.isDirectory(p)) return p;
+    }
+    throw new IllegalStateException("data/samples/stackexchange not found (lima.root=" + root + ")");
   }
 
   @Test

@@ -22,9 +22,14 @@ class StackExchangeCuratorTest {
   @TempDir Path tmp;
 
   static Path samples() {
+    // lima.root is set by the build; a run from inside a module falls back to the working folder's parents.
     String root = System.getProperty("lima.root");
-    Path base = root != null ? Path.of(root) : Path.of("..");
-    return base.resolve("data/samples/stackexchange");
+    for (String base : new String[] {root, ".", ".."}) {
+      if (base == null) continue;
+      Path p = Path.of(base).resolve("data/samples/stackexchange");
+      if (java.nio.file.Files.isDirectory(p)) return p;
+    }
+    throw new IllegalStateException("data/samples/stackexchange not found (lima.root=" + root + ")");
   }
 
   static List<Path> inputs() {
