@@ -36,22 +36,22 @@ public final class StackExchangeCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "DUMP", description = "Site archives, site folders or Posts.xml files.")
   List<Path> dumps;
 
-  @Option(names = "--min-score", defaultValue = "10", description = "Minimum score of the top answer (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--min-score", paramLabel = "N", defaultValue = "10", description = "Minimum score of the top answer (default: ${DEFAULT-VALUE}).")
   int minScore;
 
-  @Option(names = "--min-chars", defaultValue = "1200", description = "Shortest answer kept, in characters of cleaned Markdown (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--min-chars", paramLabel = "N", defaultValue = "1200", description = "Shortest answer kept, in characters of cleaned Markdown (default: ${DEFAULT-VALUE}).")
   int minChars;
 
-  @Option(names = "--max-chars", defaultValue = "4096", description = "Longest answer kept (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-chars", paramLabel = "N", defaultValue = "4096", description = "Longest answer kept (default: ${DEFAULT-VALUE}).")
   int maxChars;
 
-  @Option(names = "--title-fraction", defaultValue = "0.5", description = "Chance that a question with a self-contained title gets its title as the prompt; otherwise its body (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--title-fraction", paramLabel = "F", defaultValue = "0.5", description = "Chance that a question with a self-contained title gets its title as the prompt; otherwise its body (default: ${DEFAULT-VALUE}).")
   double titleFraction;
 
-  @Option(names = "--per-group", defaultValue = "0", description = "Draw N pairs per group (stem, other) by temperature sampling over sites; 0 writes every passing pair (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--per-group", paramLabel = "N", defaultValue = "0", description = "Draw N pairs per group (stem, other) by temperature sampling over sites; 0 writes every passing pair (default: ${DEFAULT-VALUE}).")
   int perGroup;
 
-  @Option(names = "--tau", defaultValue = "3", description = "Sampling temperature: site weight = n^(1/tau) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tau", paramLabel = "T", defaultValue = "3", description = "Sampling temperature: site weight = n^(1/tau) (default: ${DEFAULT-VALUE}).")
   double tau;
 
   @Option(names = "--site-groups", paramLabel = "FILE", description = "CSV site,group (stem|other|excluded) replacing the shipped table data/stackexchange/site-groups.csv.")

@@ -167,8 +167,11 @@ public final class StackExchangeCurator {
     return true;
   }
 
+  /** A rejected pair, held until its partition's turn to be written. */
+  private record Rejected(String id, String stage, String reason, Map<String, Object> context) {}
+
   /** Per-partition output: rejects in input order, passing pairs. */
-  private record PartitionResult(List<Object[]> rejects, List<Ranked> kept) {}
+  private record PartitionResult(List<Rejected> rejects, List<Ranked> kept) {}
 
   private void joinAll(PartitionedJoin join, String site, Path spillRoot, int dumpIndex) throws IOException {
     String group = cfg.siteGroups().group(site);
@@ -196,11 +199,7 @@ public final class StackExchangeCurator {
           if (t instanceof RuntimeException re) throw re;
           throw new IllegalStateException(t);
         }
-        for (Object[] rj : res.rejects()) {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> ctx = (Map<String, Object>) rj[3];
-          run.reject((String) rj[0], (String) rj[1], (String) rj[2], ctx);
-        }
+        for (Rejected rj : res.rejects()) run.reject(rj.id(), rj.stage(), rj.reason(), rj.context());
         kept.addAll(res.kept());
         progress.update(++done, done);
       }
@@ -210,7 +209,7 @@ public final class StackExchangeCurator {
   }
 
   private PartitionResult joinPartition(PartitionedJoin join, int p, String site, String group, int fileIndex) throws IOException {
-    List<Object[]> rejects = new ArrayList<>();
+    List<Rejected> rejects = new ArrayList<>();
     List<Ranked> keep = new ArrayList<>();
     Path pairsFile = pairFiles.get(fileIndex);
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pairsFile), 1 << 16)) {
@@ -238,7 +237,7 @@ public final class StackExchangeCurator {
               }
             }
             if (v instanceof Verdict.Drop d) {
-              rejects.add(new Object[] {id, stage, d.reason(), context(pair, stage)});
+              rejects.add(new Rejected(id, stage, d.reason(), context(pair, stage)));
               return;
             }
             Example e = example(pair, id, group);
