@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       MixCommand.class,
       DiversityCommand.class,
       CommandLine.HelpCommand.class,
+      StackExchangeCommand.class,
     })
 public final class CurateCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,336 @@
+package lima.curate.stackexchange;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import javax.xml.XMLConstants;
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import lima.core.BadInputException;
+
+/**
+ * Streams the rows of a Stack Exchange {@code Posts.xml} with StAX, one {@link Post} at a time; the
+ * file is never held in memory.
+ *
+ * <p>Handles the UTF-8 byte order mark, CRLF line ends, the {@code <!DOCTYPE posts SYSTEM
+ * 'posts.dtd'>} line (never fetched), both tag encodings and absent attributes. Hostile XML is never
+ * obeyed: DTDs are not processed, external entities are not resolved (a resolver that refuses
+ * everything is installed as a second lock), and an entity declared in an internal subset cannot be
+ * expanded, so a "billion laughs" document stops with an error instead of growing.
+ *
+ * <p>Invalid UTF-8 is decoded to U+FFFD; a row whose text then holds U+FFFD is reported as bad. A
+ * recoverable row problem (a bad {@code Id} or {@code Score}) is reported through {@link BadRows}
+ * and reading goes on. A well-formedness error is fatal for the file (StAX cannot resume after
+ * one): {@link #next()} throws a {@link BadInputException} naming the file, line and column.
+ */
+public final class PostsReader implements Closeable {
+
+  /** Receives rows that cannot be used; reading goes on after it returns. */
+  @FunctionalInterface
+  public interface BadRows {
+    void bad(String where, String reason, String excerpt) throws IOException;
+  }
+
+  /** A well-formedness or read error after which the rest of the file cannot be read. */
+  public static final class NotWellFormed extends BadInputException {
+    private static final long serialVersionUID = 1L;
+    private final String where;
+    private final String detail;
+
+    NotWellFormed(String where, String detail, Throwable cause) {
+      super(where + ": " + detail, cause);
+      this.where = where;
+      this.detail = detail;
+    }
+
+    /** {@code file:line:column} (or just the file when the position is unknown). */
+    public String where() {
+      return where;
+    }
+
+    /** What went wrong, without the position. */
+    public String detail() {
+      return detail;
+    }
+  }
+
+  private static final XMLInputFactory FACTORY = secureFactory();
+
+  private final String name;
+  private final CountingInputStream counted;
+  private final XMLStreamReader xml;
+  private final BadRows onBad;
+  private final int maxBodyChars;
+  private final int answerBodyMinScore;
+  private long rows;
+  private boolean done;
+
+  /**
+   * @param in the bytes of a Posts.xml (closed by {@link #close()})
+   * @param name how the file is named in messages, e.g. {@code coffee.stackexchange.com.7z:Posts.xml}
+   */
+  public PostsReader(InputStream in, String name, BadRows onBad) throws IOException {
+    this(in, name, onBad, Integer.MAX_VALUE);
+  }
+
+  /** As above; bodies longer than {@code maxBodyChars} are dropped and the post marked oversized. */
+  public PostsReader(InputStream in, String name, BadRows onBad, int maxBodyChars) throws IOException {
+    this(in, name, onBad, maxBodyChars, Integer.MIN_VALUE);
+  }
+
+  /**
+   * As above; in addition the Body of an answer scoring below {@code answerBodyMinScore} is not
+   * materialised (left null, and not checked for invalid UTF-8): the curation never uses it, and most
+   * of a dump's bytes are such bodies.
+   */
+  public PostsReader(InputStream in, String name, BadRows onBad, int maxBodyChars, int answerBodyMinScore) throws IOException {
+    this.name = name;
+    this.maxBodyChars = maxBodyChars;
+    this.answerBodyMinScore = answerBodyMinScore;
+    this.onBad = onBad;
+    this.counted = new CountingInputStream(in);
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    PushbackReader r = new PushbackReader(new InputStreamReader(counted, decoder), 1);
+    try {
+      int first = r.read();
+      if (first >= 0 && first != '\uFEFF') r.unread(first);
+    } catch (IOException e) {
+      throw new NotWellFormed(name, "read error, nothing could be read (" + e.getMessage() + ")", e);
+    }
+    try {
+      this.xml = FACTORY.createXMLStreamReader(r);
+    } catch (XMLStreamException e) {
+      throw fatal(e);
+    }
+  }
+
+  /** The JDK's own StAX parser with DTDs, external entities and external access switched off. */
+  static XMLInputFactory secureFactory() {
+    XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
+    f.setProperty(XMLInputFactory.IS_COALESCING, false);
+    // Newer JDKs cap the text produced through entity references (&lt; &amp; ...) per document at
+    // 100,000 characters, which a real dump passes after a few rows. With DTDs off no entity can be
+    // declared, so lifting these caps lets only the five predefined ones through; the expansion
+    // count limit stays on.
+    trySet(f, "jdk.xml.maxGeneralEntitySizeLimit", "0");
+    trySet(f, "jdk.xml.totalEntitySizeLimit", "0");
+    trySet(f, XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    trySet(f, XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    f.setXMLResolver(
+        (publicId, systemId, baseUri, namespace) -> {
+          throw new XMLStreamException("refusing to load external entity " + systemId);
+        });
+    return f;
+  }
+
+  private static void trySet(XMLInputFactory f, String key, Object value) {
+    try {
+      f.setProperty(key, value);
+    } catch (IllegalArgumentException e) {
+      // A parser without this property: the other settings still hold.
+    }
+  }
+
+  /** Uncompressed bytes consumed so far (for progress). */
+  public long bytesRead() {
+    return counted.count();
+  }
+
+  /** Rows seen so far, good or bad. */
+  public long rows() {
+    return rows;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The next usable row, or null at the end of the file. Bad rows go to {@link BadRows} and are
+   * skipped.
+   *
+   * @throws NotWellFormed on a well-formedness or read error (the rest of the file cannot be read)
+   */
+  public Post next() throws IOException {
+    if (done) return null;
+    try {
+      while (xml.hasNext()) {
+        int ev = xml.next();
+        if (ev == XMLStreamConstants.START_ELEMENT && "row".equals(xml.getLocalName())) {
+          rows++;
+          Post p = row();
+          if (p != null) return p;
+        } else if (ev == XMLStreamConstants.ENTITY_REFERENCE) {
+          done = true;
+          throw new NotWellFormed(
+              where(xml.getLocation()), "entity reference &" + xml.getLocalName() + "; refused (DTD entities are not expanded)", null);
+        }
+      }
+      done = true;
+      return null;
+    } catch (XMLStreamException e) {
+      done = true;
+      throw fatal(e);
+    } catch (IOException e) {
+      done = true;
+      throw new NotWellFormed(where(xml.getLocation()), "read error, the rest of the file is lost (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private Post row() throws IOException {
+    long line = xml.getLocation().getLineNumber();
+    String id = null, type = null, parent = null, accepted = null, score = null, answers = null;
+    String title = null, body = null, tags = null, license = null;
+    boolean closed = false, cw = false, locked = false;
+    int bodyIndex = -1;
+    int n = xml.getAttributeCount();
+    for (int i = 0; i < n; i++) {
+      String k = xml.getAttributeLocalName(i);
+      switch (k) {
+        case "Id" -> id = xml.getAttributeValue(i);
+        case "PostTypeId" -> type = xml.getAttributeValue(i);
+        case "ParentId" -> parent = xml.getAttributeValue(i);
+        case "AcceptedAnswerId" -> accepted = xml.getAttributeValue(i);
+        case "Score" -> score = xml.getAttributeValue(i);
+        case "AnswerCount" -> answers = xml.getAttributeValue(i);
+        case "Title" -> title = xml.getAttributeValue(i);
+        case "Body" -> bodyIndex = i;
+        case "Tags" -> tags = xml.getAttributeValue(i);
+        case "ContentLicense" -> license = xml.getAttributeValue(i);
+        case "ClosedDate" -> closed = !xml.getAttributeValue(i).isBlank();
+        case "CommunityOwnedDate" -> cw = !xml.getAttributeValue(i).isBlank();
+        case "LockedDate", "DeletionDate" -> locked = !xml.getAttributeValue(i).isBlank();
+        default -> {}
+      }
+    }
+    String where = name + ":" + line;
+    long idv, parentv, acceptedv;
+    int typev, scorev, answersv;
+    try {
+      idv = required(id, "Id");
+      typev = (int) required(type, "PostTypeId");
+      parentv = optional(parent, "ParentId");
+      acceptedv = optional(accepted, "AcceptedAnswerId");
+      scorev = (int) optional(score, "Score");
+      answersv = answers == null || answers.isEmpty() ? -1 : (int) number(answers, "AnswerCount");
+    } catch (IllegalArgumentException e) {
+      onBad.bad(where, e.getMessage(), excerpt(id, title, bodyIndex >= 0 ? xml.getAttributeValue(bodyIndex) : null));
+      return null;
+    }
+    if (bodyIndex >= 0 && !(typev == Post.ANSWER && scorev < answerBodyMinScore)) body = xml.getAttributeValue(bodyIndex);
+    if (typev == Post.ANSWER && parentv <= 0) {
+      onBad.bad(where, "answer Id=" + idv + " has no ParentId", excerpt(id, title, body));
+      return null;
+    }
+    if ((title != null && title.indexOf('\uFFFD') >= 0) || (body != null && body.indexOf('\uFFFD') >= 0)) {
+      onBad.bad(where, "row Id=" + idv + " holds invalid UTF-8 (decoded as U+FFFD); row dropped", excerpt(id, title, body));
+      return null;
+    }
+    boolean oversized = body != null && body.length() > maxBodyChars;
+    if (oversized) body = null;
+    return new Post(
+        idv, typev, parentv, acceptedv, scorev, answersv, title, body, Post.parseTags(tags), closed, cw, locked, license, oversized, line);
+  }
+
+  private static long required(String v, String attr) {
+    if (v == null) throw new IllegalArgumentException("missing " + attr + " attribute");
+    return number(v, attr);
+  }
+
+  private static long optional(String v, String attr) {
+    return v == null || v.isEmpty() ? 0 : number(v, attr);
+  }
+
+  private static long number(String v, String attr) {
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      String shown = v.length() > 40 ? v.substring(0, 40) + "..." : v;
+      throw new IllegalArgumentException("bad " + attr + " \"" + shown + "\" (expected an integer)");
+    }
+  }
+
+  private static String excerpt(String id, String title, String body) {
+    StringBuilder sb = new StringBuilder("Id=").append(id);
+    if (title != null) sb.append(" Title=").append(title.length() > 100 ? title.substring(0, 100) : title);
+    if (body != null) sb.append(" Body=").append(body.length() > 150 ? body.substring(0, 150) : body);
+    return sb.toString();
+  }
+
+  private String where(Location loc) {
+    return name + ":" + loc.getLineNumber() + ":" + loc.getColumnNumber();
+  }
+
+  private NotWellFormed fatal(XMLStreamException e) {
+    Location loc = e.getLocation();
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+    // The JDK prefixes its message with "ParseError at [row,col]:[l,c]\nMessage: ".
+    int m = msg.indexOf("Message: ");
+    if (m >= 0) msg = msg.substring(m + 9);
+    msg = msg.replace('\n', ' ').strip();
+    Throwable cause = e.getNestedException() != null ? e.getNestedException() : e.getCause();
+    if (cause instanceof IOException io && !(cause instanceof java.io.CharConversionException))
+      msg = "read error: " + io.getMessage();
+    String at = loc == null ? name : where(loc);
+    return new NotWellFormed(at, "not well-formed XML, the rest of the file is lost (" + msg + ")", e);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      xml.close();
+    } catch (XMLStreamException e) {
+      // Closing never loses data here; the stream below is closed next.
+    } finally {
+      counted.close();
+    }
+  }
+
+  /** Counts the bytes that pass through. */
+  static final class CountingInputStream extends java.io.FilterInputStream {
+    private volatile long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) count++;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) count += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long s = in.skip(n);
+      count += s;
+      return s;
+    }
+
+    long count() {
+      return count;
+    }
+  }
+}
