@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Build LIMA-style examples from raw public dumps.",
     subcommands = {
+      StackExchangeCommand.class,
       AuthoredCommand.class,
       WikiHowCommand.class,
       RedditCommand.class,
@@ -17,7 +18,6 @@ import picocli.CommandLine.Command;
       MixCommand.class,
       DiversityCommand.class,
       CommandLine.HelpCommand.class,
-      StackExchangeCommand.class,
     })
 public final class CurateCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
