@@ -93,6 +93,8 @@ public final class AbsoluteEval {
         details.put("judge", Map.of("model", j.model(), "prompt", JudgePrompts.ABSOLUTE.describe()));
         details.put("unparseable_answers", unparseable);
         details.put("failed_requests", failed);
+        run.stats().add("judge", "unparseable_answers", unparseable);
+        run.stats().add("judge", "failed_requests", failed);
         result = finish(run, rated, unparseable, failed, bootstrap, details);
         if (failed > 0) failure = failed + " of " + bodies.size() + " judge requests failed after their retries; run again with --force on the same --out to retry only those";
         else if (maxUnparseable.exceeded(unparseable, bodies.size()))

@@ -106,6 +106,8 @@ public final class LikertEval {
         Report report = new Report("likert", "likert ratings by judge " + j.model(), null, null, rows, null, details);
         List<String> outputs = new ArrayList<>(List.of(SCORES));
         outputs.addAll(ReportWriter.write(run.out(), report));
+        run.stats().add("judge", "unparseable_answers", unparseable);
+        run.stats().add("judge", "failed_requests", failed);
         run.finish("eval likert", outputs, null);
         result = new Result(bodies.size(), unparseable, failed, report);
         if (failed > 0) failure = failed + " of " + bodies.size() + " judge requests failed after their retries; run again with --force on the same --out to retry only those";
