@@ -3,10 +3,16 @@
 SHELL := /bin/bash
 JAVA_HOME := $(shell bin/find-java --home)
 export JAVA_HOME
+JAVA_MAJOR := $(shell $(JAVA_HOME)/bin/java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+# Maven's bundled Guava calls sun.misc.Unsafe; JDK 24+ warns about it on every build. Silence that noise only.
+ifeq ($(shell [ "$(JAVA_MAJOR)" -ge 24 ] 2>/dev/null && echo yes),yes)
+export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
+endif
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 MVN := mvn -B -q -Dlima.commit=$(COMMIT) -Dstyle.color=never
 # Tests print Surefire's per-module summary ("Tests run: N, Failures: 0, ..."), so no -q there.
-MVN_TEST := mvn -B --no-transfer-progress -Dlima.commit=$(COMMIT) -Dstyle.color=never
+MVN_TEST := mvn -B --no-transfer-progress -Dlima.commit=$(COMMIT) -Dstyle.color=never \
+  -Dorg.slf4j.simpleLogger.log.org.apache.maven.plugins.shade=warn
 LIMA := bin/lima
 OUT ?= out
 
