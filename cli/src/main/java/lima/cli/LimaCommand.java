@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
     subcommands = {
       CurateCommand.class,
       StatsCommand.class,
+      TokenizeCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
