@@ -20,23 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenizeTest {
-  static final String[] WORDS = {"<unk>", "<s>", "</s>", "hi", "there", "hello", "you", "more", "ok", "a", "b", "c"};
+  static final String[] WORDS = WordTokenizer.WORDS;
 
-  /** A word-level tokenizer.json written by hand (the HF tokenizers library reads it). */
   static Path wordModel(Path dir) throws Exception {
-    Files.createDirectories(dir);
-    StringBuilder vocab = new StringBuilder();
-    for (int i = 0; i < WORDS.length; i++) vocab.append(i == 0 ? "" : ",").append('"').append(WORDS[i]).append("\":").append(i);
-    Files.writeString(dir.resolve("tokenizer.json"), """
-        {"version":"1.0","truncation":null,"padding":null,
-         "added_tokens":[{"id":0,"content":"<unk>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},
-                         {"id":1,"content":"<s>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},
-                         {"id":2,"content":"</s>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}],
-         "normalizer":null,"pre_tokenizer":{"type":"Whitespace"},"post_processor":null,"decoder":null,
-         "model":{"type":"WordLevel","vocab":{%s},"unk_token":"<unk>"}}
-        """.formatted(vocab));
-    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\":\"<s>\",\"eos_token\":\"</s>\",\"unk_token\":\"<unk>\"}");
-    return dir;
+    return WordTokenizer.write(dir);
   }
 
   static Path jsonl(Path f, String... lines) throws Exception {
