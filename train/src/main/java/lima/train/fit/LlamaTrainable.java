@@ -50,9 +50,18 @@ public final class LlamaTrainable implements TrainableModel {
     return new LlamaTrainable(m);
   }
 
+  /**
+   * Logits of a training or evaluation pass. Arrays the forward pass leaves in the model's own
+   * manager (the rotary tables sliced per call) are moved to the caller's manager, so they are freed
+   * with the micro-batch instead of accumulating for the whole run.
+   */
   @Override
   public NDArray logits(NDArray ids, boolean training) {
-    return model.forward(ids, null, training, false);
+    java.util.Set<NDArray> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    before.addAll(model.manager().getManagedArrays());
+    NDArray out = model.forward(ids, null, training, false);
+    for (NDArray a : model.manager().getManagedArrays()) if (!before.contains(a)) a.attach(ids.getManager());
+    return out;
   }
 
   @Override
@@ -60,6 +69,11 @@ public final class LlamaTrainable implements TrainableModel {
     Map<String, NDArray> m = new LinkedHashMap<>();
     model.hfParameters().forEach((k, p) -> m.put(k, p.getArray()));
     return m;
+  }
+
+  @Override
+  public int maxPositions() {
+    return model.config().maxPositionEmbeddings();
   }
 
   @Override

@@ -24,6 +24,11 @@ public interface TrainableModel extends AutoCloseable {
   /** Vocabulary size (rows of the embedding matrix). */
   int vocabSize();
 
+  /** Longest sequence the model takes (its position table); longer examples are trimmed to it. */
+  default int maxPositions() {
+    return Integer.MAX_VALUE;
+  }
+
   /** Writes {@code config.json} and {@code model.safetensors} (fp32) into {@code dir}. */
   void save(Path dir) throws IOException;
 

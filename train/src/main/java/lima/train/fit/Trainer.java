@@ -143,6 +143,10 @@ public final class Trainer {
         try (AdamW opt = new AdamW(manager, params, settings);
             Progress progress = Progress.count("train", "steps", total)) {
           if (resumeFrom != null) opt.load(resumeFrom.resolve(OPTIMIZER));
+          int maxLen = Math.min(config.maxLen(), model.maxPositions());
+          if (maxLen < config.maxLen())
+            System.err.printf(Locale.ROOT, "note: the model takes at most %d positions; examples are trimmed to %d tokens, not --max-len %d%n",
+                maxLen, maxLen, config.maxLen());
           if (doneSteps >= total) return new Result(doneSteps, total, true, last(metrics), metrics);
           long stepsThisRun = 0;
           double lastLoss = last(metrics);
@@ -152,7 +156,7 @@ public final class Trainer {
               long step = epoch * perEpoch + s + 1;
               List<TokenizedExample> batch = new ArrayList<>();
               for (int k = (int) (s * config.batch()); k < Math.min(n, (s + 1) * config.batch()); k++)
-                batch.add(trim(ds.get(order[k])));
+                batch.add(trim(ds.get(order[k]), maxLen));
               double lr = schedule.at(step);
               Metric m = step(model, manager, device, opt, params, batch, step, epoch, lr, perEpoch);
               metrics.add(m);
@@ -182,10 +186,10 @@ public final class Trainer {
     }
   }
 
-  private TokenizedExample trim(TokenizedExample e) {
-    if (e.length() <= config.maxLen()) return e;
-    return new TokenizedExample(e.id(), e.source(), java.util.Arrays.copyOf(e.ids(), config.maxLen()),
-        java.util.Arrays.copyOf(e.trained(), config.maxLen()), e.originalLength());
+  private static TokenizedExample trim(TokenizedExample e, int maxLen) {
+    if (e.length() <= maxLen) return e;
+    return new TokenizedExample(e.id(), e.source(), java.util.Arrays.copyOf(e.ids(), maxLen),
+        java.util.Arrays.copyOf(e.trained(), maxLen), e.originalLength());
   }
 
   private static double last(List<Metric> m) {

@@ -143,6 +143,23 @@ class LlamaTrainingTest {
     for (int i = 0; i < runs.get(0).size(); i++) assertArrayEquals(runs.get(0).get(i), runs.get(1).get(i), 0f, "tensor " + i);
   }
 
+  @Test
+  void trainingPassesLeaveNoArraysInTheModel(@TempDir Path tmp) throws Exception {
+    Path dir = modelDir(tmp.resolve("m"), tiny(20, false), 6);
+    List<TokenizedExample> batch = randomData(2, 20, 4);
+    try (NDManager mgr = NDManager.newBaseManager(); TrainableModel m = LlamaTrainable.load(dir, mgr, Device.cpu(), cfg(0.3), 0)) {
+      for (NDArray w : m.parameters().values()) w.setRequiresGradient(true);
+      int before = mgr.getManagedArrays().size();
+      for (int i = 0; i < 3; i++) {
+        try (NDManager sub = mgr.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          var in = MaskedLoss.collate(sub, batch);
+          gc.backward(MaskedLoss.share(m.logits(in.inputs(), true), in.targets(), in.weights(), 10));
+        }
+      }
+      assertEquals(before, mgr.getManagedArrays().size(), "arrays left behind by training passes");
+    }
+  }
+
   static TrainConfig cfg(double dropoutTop) {
     return new TrainConfig(1, 1e-3, 1e-4, 4, 2, 0.1, 0.9, 0.95, 1e-8, dropoutTop, 2048, 3, 0, "cpu", 0, 0, 0);
   }
