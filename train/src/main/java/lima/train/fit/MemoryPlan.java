@@ -213,6 +213,7 @@ public record MemoryPlan(Shape model, int microBatch, int seqLen, long deviceByt
   }
 
   static String gib(long bytes) {
+    if (bytes < (1L << 30)) return String.format(Locale.ROOT, "%.2f MiB", bytes / (double) (1L << 20));
     return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
   }
 }
