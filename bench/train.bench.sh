@@ -11,13 +11,13 @@ JAR=cli/target/lima.jar
 PY=/usr/bin/python3
 $PY -c 'import torch' 2>/dev/null || apt-get install -y python3-torch >/dev/null
 THREADS="${BENCH_THREADS:-$(nproc)}"
-STEPS="${BENCH_STEPS:-5}"
+STEPS="${BENCH_STEPS:-3}"
 BATCH="${BENCH_BATCH:-4}"
 # hidden layers heads intermediate vocab seq batch steps warmup threads: 15.1M parameters (untied head)
-ARGS="384 5 6 1024 8192 512 $BATCH $STEPS 2 $THREADS"
+ARGS="384 5 6 1024 8192 512 $BATCH $STEPS 1 $THREADS"
 mkdir -p bench/out
-echo "model: hidden 384, 5 layers, 6 heads, intermediate 1024, vocab 8192 (~15.1M parameters); seq 512, batch $BATCH, $STEPS measured steps after 2 warm-up, $THREADS threads"
-"$JAVA_HOME/bin/java" -Dai.djl.offline=true -cp "$JAR" lima.train.fit.TrainBench $ARGS | tee bench/out/train-java.txt
+echo "model: hidden 384, 5 layers, 6 heads, intermediate 1024, vocab 8192 (~15.1M parameters); seq 512, batch $BATCH, $STEPS measured steps after 1 warm-up, $THREADS threads"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$JAR" lima.train.fit.TrainBench $ARGS | tee bench/out/train-java.txt
 OMP_NUM_THREADS="$THREADS" $PY bench/train_torch.py $ARGS | tee bench/out/train-torch.txt
 J=$(sed -n 's/^tokens_per_s=//p' bench/out/train-java.txt)
 T=$(sed -n 's/^tokens_per_s=//p' bench/out/train-torch.txt)

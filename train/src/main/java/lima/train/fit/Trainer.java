@@ -168,16 +168,18 @@ public final class Trainer {
               progress.update(step, step);
               boolean endOfEpoch = s == perEpoch - 1;
               boolean stop = config.stopAfter() > 0 && stepsThisRun >= config.stopAfter() && step < total;
-              if (!endOfEpoch && (stop || (config.saveEvery() > 0 && step % config.saveEvery() == 0)))
+              if (endOfEpoch) {
+                save(model, opt, run, dataDir, "epoch-" + (epoch + 1), doneSteps, epoch, perEpoch, total);
+                deleteStepCheckpoints(out);
+                writeChart(out, metrics);
+              } else if (stop || (config.saveEvery() > 0 && step % config.saveEvery() == 0)) {
                 save(model, opt, run, dataDir, "step-" + step, step, epoch, perEpoch, total);
+              }
               if (stop) {
                 writeChart(out, metrics);
                 return new Result(doneSteps, total, false, lastLoss, metrics);
               }
             }
-            save(model, opt, run, dataDir, "epoch-" + (epoch + 1), doneSteps, epoch, perEpoch, total);
-            deleteStepCheckpoints(out);
-            writeChart(out, metrics);
           }
           linkFinal(out.resolve("epoch-" + config.epochs()), out.resolve("final"));
           return new Result(doneSteps, total, true, lastLoss, metrics);

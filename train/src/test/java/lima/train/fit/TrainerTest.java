@@ -123,8 +123,9 @@ class TrainerTest {
     assertFalse(a.finished());
     assertEquals(6, a.stepsDone());
     assertTrue(Files.isDirectory(tmp.resolve("resumed/step-6")));
-    var b = train(cfg(3, 6, 2, 1e-2, 3, 0), model, data, tmp.resolve("resumed"), true); // to step 9
-    assertEquals(9, b.stepsDone());
+    var b = train(cfg(3, 6, 2, 1e-2, 2, 0), model, data, tmp.resolve("resumed"), true); // to step 8, the end of epoch 2
+    assertEquals(8, b.stepsDone());
+    assertTrue(Files.isDirectory(tmp.resolve("resumed/epoch-2")), "a stop at the end of an epoch still saves the epoch");
     var c = train(cfg(3, 6, 2, 1e-2, 0, 0), model, data, tmp.resolve("resumed"), true);
     assertTrue(c.finished());
     assertEquals(12, c.metrics().size());
