@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
       StatsCommand.class,
       TokenizeCommand.class,
       TrainCommand.class,
+      GenerateCommand.class,
+      ModelCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {

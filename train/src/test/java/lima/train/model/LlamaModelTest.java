@@ -157,6 +157,21 @@ class LlamaModelTest {
   }
 
   @Test
+  void djlBlockForwardPathMatchesAndInitializeMarksParametersTrainable() {
+    try (LlamaModel m = LlamaModel.random(tiny(true), manager, 4); NDManager sub = manager.newSubManager()) {
+      NDArray ids = sub.create(toLong(IDS), new Shape(1, IDS.length));
+      float[] direct = m.forward(ids, null, false, false).toFloatArray();
+      var out = m.forward(new ai.djl.training.ParameterStore(sub, false), new ai.djl.ndarray.NDList(ids), false);
+      assertArrayEquals(direct, out.singletonOrThrow().toFloatArray(), 1e-6f);
+      assertArrayEquals(new Shape[] {new Shape(2, 12, 50)}, m.getOutputShapes(new Shape[] {new Shape(2, 12)}));
+      assertFalse(m.hfParameters().get("model.norm.weight").getArray().hasGradient(), "inference leaves weights frozen");
+      m.initialize(sub, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, IDS.length)); // what Trainer.initialize does
+      for (Parameter p : m.hfParameters().values()) assertTrue(p.getArray().hasGradient(), p.getName() + " is trainable after initialize");
+      assertEquals(tiny(true).parameterCount(), m.hfParameters().values().stream().mapToLong(p -> p.getArray().size()).sum());
+    }
+  }
+
+  @Test
   void checkpointNamesAndShapesAreCheckedAgainstTheConfig() throws IOException {
     LlamaConfig c = tiny(true);
     c.write(dir);

@@ -6,13 +6,27 @@ import java.util.Map;
 
 /**
  * A character tokenizer for tests: ids 0..3 are {@code <unk> <s> </s> <|eot|>} (EOT only when asked for),
- * then one id per printable ASCII character (32..126) starting at 4.
+ * then one id per printable ASCII character (32..126) starting at 4. {@link #stoppingAt(int, int)} moves
+ * EOS and EOT onto other ids (e.g. 0, which an all-zero-logits model always picks greedily).
  */
 public final class FakeTokenizer implements LimaTokenizer {
   private final boolean withEot;
+  private final int eos;
+  private final int eot;
 
   public FakeTokenizer(boolean withEot) {
+    this(withEot, 2, withEot ? 3 : -1);
+  }
+
+  private FakeTokenizer(boolean withEot, int eos, int eot) {
     this.withEot = withEot;
+    this.eos = eos;
+    this.eot = eot;
+  }
+
+  /** EOS at {@code eos}; EOT at {@code eot} (or none when -1). */
+  public static FakeTokenizer stoppingAt(int eos, int eot) {
+    return new FakeTokenizer(eot >= 0, eos, eot);
   }
 
   @Override
@@ -25,7 +39,9 @@ public final class FakeTokenizer implements LimaTokenizer {
     StringBuilder sb = new StringBuilder();
     for (int id : ids) {
       if (id >= 4 && id < 4 + 95) sb.append((char) (id - 4 + 32));
-      else if (!skipSpecialTokens || id == 0) sb.append(piece(id));
+      else if (id == eos || id == eot) {
+        if (!skipSpecialTokens) sb.append(id == eos ? "</s>" : "<|eot|>");
+      } else if (!skipSpecialTokens || id == 0) sb.append(piece(id));
     }
     return sb.toString();
   }
@@ -48,6 +64,7 @@ public final class FakeTokenizer implements LimaTokenizer {
 
   @Override
   public int id(String piece) {
+    if (piece.equals("<|eot|>")) return eot;
     for (int i = 0; i < vocabSize(); i++) if (piece.equals(piece(i))) return i;
     return -1;
   }
@@ -59,7 +76,7 @@ public final class FakeTokenizer implements LimaTokenizer {
 
   @Override
   public int eos() {
-    return 2;
+    return eos;
   }
 
   @Override

@@ -1,0 +1,184 @@
+package lima.train.generate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import lima.core.BadInputException;
+import lima.core.Hashing;
+import lima.core.Json;
+import lima.core.UserException;
+
+/**
+ * Generates a response for every prompt of a file into a JSON Lines file, resumably: prompts whose id is
+ * already in the output are skipped, each new record is appended with one write and flushed to disk, and
+ * a partial last line left by a killed run is cut off before appending. The output is locked while a run
+ * writes it. Each prompt samples with its own generator seeded from (seed, prompt id), so a record does not
+ * depend on the order prompts run in or on resuming.
+ *
+ * <p>Record fields (keys sorted): {@code completion_tokens}, {@code finish_reason}, {@code id}, {@code
+ * prompt} (the last user turn), {@code prompt_tokens}, {@code response}, {@code seed} (the per-prompt seed),
+ * and {@code turns} (the whole conversation given, when it had more than one turn).
+ */
+public final class PromptRun {
+  private PromptRun() {}
+
+  /** What a run did. */
+  public record Result(int prompts, int skipped, int generated, long completionTokens, double seconds, Path out) {
+    public double tokensPerSecond() {
+      return seconds <= 0 ? 0 : completionTokens / seconds;
+    }
+  }
+
+  public static Result run(Generator g, Path promptFile, Path out, GenerateOptions options) throws IOException {
+    List<PromptFile.Prompt> prompts = PromptFile.read(promptFile);
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    long start = System.nanoTime();
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) throw new UserException(out + ": another run is writing this file");
+      Set<String> done = recover(ch, out);
+      ch.position(ch.size());
+      int skipped = 0, generated = 0;
+      long tokens = 0;
+      Meter meter = new Meter(prompts.size());
+      for (PromptFile.Prompt p : prompts) {
+        if (done.contains(p.id())) {
+          skipped++;
+          meter.update(skipped + generated, tokens);
+          continue;
+        }
+        long seed = Hashing.key(options.seed(), p.id());
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("id", p.id());
+        rec.put("prompt", p.text());
+        if (p.turns().size() > 1) rec.put("turns", p.turns());
+        rec.put("seed", seed);
+        int[] ids = options.raw() && p.turns().size() == 1 ? g.promptIds(p.text(), true) : g.chat().prompt(p.turns());
+        if (p.turns().size() == 1 && p.text().isEmpty()) ids = g.promptIds("", options.raw());
+        if (ids.length >= g.model().config().maxPositionEmbeddings()) {
+          rec.put("response", "");
+          rec.put("prompt_tokens", ids.length);
+          rec.put("completion_tokens", 0);
+          rec.put("finish_reason", "prompt_too_long");
+        } else {
+          Generation gen = g.generate(ids, options, new SplittableRandom(seed), TokenListener.NONE);
+          rec.put("response", gen.text());
+          rec.put("prompt_tokens", gen.promptTokens());
+          rec.put("completion_tokens", gen.completionTokens());
+          rec.put("finish_reason", gen.finishReason().id());
+          tokens += gen.completionTokens();
+        }
+        byte[] line = (Json.MAPPER.writeValueAsString(rec) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.wrap(line);
+        while (b.hasRemaining()) ch.write(b);
+        ch.force(false);
+        done.add(p.id());
+        generated++;
+        meter.update(skipped + generated, tokens);
+      }
+      meter.close();
+      return new Result(prompts.size(), skipped, generated, tokens, (System.nanoTime() - start) / 1e9, out);
+    }
+  }
+
+  /**
+   * Ids already answered in {@code out}. Records are written as whole lines, so only the text after the
+   * last newline can be a record cut short by a kill: it is truncated away. A complete line that is not a
+   * record is an error (this is not our file).
+   */
+  static Set<String> recover(FileChannel ch, Path out) throws IOException {
+    Set<String> ids = new HashSet<>();
+    long size = ch.size();
+    if (size == 0) return ids;
+    byte[] all = new byte[Math.toIntExact(size)];
+    ByteBuffer b = ByteBuffer.wrap(all);
+    long pos = 0;
+    while (b.hasRemaining()) {
+      int n = ch.read(b, pos);
+      if (n < 0) break;
+      pos += n;
+    }
+    int lineStart = 0, lineNo = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] != '\n') continue;
+      lineNo++;
+      String text = new String(all, lineStart, i - lineStart, StandardCharsets.UTF_8);
+      lineStart = i + 1;
+      if (text.isBlank()) continue;
+      JsonNode n;
+      try {
+        n = Json.MAPPER.readTree(text);
+      } catch (IOException e) {
+        n = null;
+      }
+      if (n == null || !n.isObject() || !n.path("id").isTextual())
+        throw BadInputException.at(out, lineNo, "not a generation record (expected a JSON object with \"id\"); refusing to append to this file");
+      ids.add(n.get("id").asText());
+    }
+    if (lineStart < size) ch.truncate(lineStart);
+    return ids;
+  }
+
+  /** Progress: prompts done of all and tokens/s, on a terminal (or in logs with -Dlima.progress=log). */
+  private static final class Meter {
+    private final int total;
+    private final boolean tty = Boolean.getBoolean("lima.tty");
+    private final boolean log = "log".equals(System.getProperty("lima.progress"));
+    private final long start = System.nanoTime();
+    private final PrintStream err = System.err;
+    private long last;
+    private int done;
+    private long tokens;
+
+    Meter(int total) {
+      this.total = total;
+    }
+
+    void update(int doneNow, long tokensNow) {
+      done = doneNow;
+      tokens = tokensNow;
+      if (!tty && !log) return;
+      long now = System.nanoTime();
+      if (now - last < (tty ? 500_000_000L : 30_000_000_000L)) return;
+      last = now;
+      print(false);
+    }
+
+    private void print(boolean end) {
+      double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+      String s = String.format(Locale.ROOT, "generate: %,d / %,d prompts  %,d tokens  %.1f tokens/s", done, total, tokens, tokens / secs);
+      if (tty) {
+        err.print("\r\033[K" + s);
+        if (end) err.println();
+      } else {
+        err.println(s);
+      }
+      err.flush();
+    }
+
+    void close() {
+      if (tty || log) print(true);
+    }
+  }
+}
