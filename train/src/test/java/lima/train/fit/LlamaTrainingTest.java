@@ -18,6 +18,10 @@ import java.util.SplittableRandom;
 import lima.core.RunDir;
 import lima.train.chat.ChatFormat;
 import lima.train.data.TokenizedExample;
+import lima.train.generate.FinishReason;
+import lima.train.generate.GenerateOptions;
+import lima.train.generate.Generation;
+import lima.train.generate.Generator;
 import lima.train.model.LlamaConfig;
 import lima.train.model.LlamaModel;
 import lima.train.safetensors.DType;
@@ -215,6 +219,14 @@ class LlamaTrainingTest {
       assertEquals(List.of(tok.id("hello"), tok.id("you"), chat.eot()), out, "generation stops at EOT");
       out = greedy(m, mgr, chat.prompt("a b"), chat.stopIds(), 10);
       assertEquals(List.of(tok.id("c"), tok.id("c"), tok.id("c"), chat.eot()), out);
+    }
+    // the project's generator (lima generate) loads the checkpoint and stops on EOT
+    try (Generator g = Generator.open(fin)) {
+      var opts = new GenerateOptions(10, 0f, 1f, 1f, 1L, List.of(), false);
+      Generation gen = g.generate("hi there", opts, lima.train.generate.TokenListener.NONE);
+      assertEquals(FinishReason.EOT, gen.finishReason(), gen.toString());
+      assertEquals("hello you", gen.text().strip());
+      assertArrayEquals(new int[] {5, 6, 12}, gen.completionIds());
     }
     assertTrue(Files.isRegularFile(tmp.resolve("out/epoch-15/optimizer.bin")));
     assertTrue(Files.isRegularFile(tmp.resolve("out/final/tokenizer_config.json")));
