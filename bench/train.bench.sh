@@ -12,7 +12,7 @@ PY=/usr/bin/python3
 $PY -c 'import torch' 2>/dev/null || apt-get install -y python3-torch >/dev/null
 THREADS="${BENCH_THREADS:-$(nproc)}"
 STEPS="${BENCH_STEPS:-3}"
-BATCH="${BENCH_BATCH:-4}"
+BATCH="${BENCH_BATCH:-2}"
 # hidden layers heads intermediate vocab seq batch steps warmup threads: 15.1M parameters (untied head)
 ARGS="384 5 6 1024 8192 512 $BATCH $STEPS 1 $THREADS"
 mkdir -p bench/out

@@ -141,7 +141,7 @@ public final class Trainer {
         });
         AdamW.Settings settings = new AdamW.Settings(config.beta1(), config.beta2(), config.eps(), config.weightDecay());
         try (AdamW opt = new AdamW(manager, params, settings);
-            Progress progress = Progress.count("train", "steps", total)) {
+            Progress progress = Progress.count("train", "steps", total - doneSteps)) {
           if (resumeFrom != null) opt.load(resumeFrom.resolve(OPTIMIZER));
           int maxLen = Math.min(config.maxLen(), model.maxPositions());
           if (maxLen < config.maxLen())
@@ -149,6 +149,7 @@ public final class Trainer {
                 maxLen, maxLen, config.maxLen());
           if (doneSteps >= total) return new Result(doneSteps, total, true, last(metrics), metrics);
           long stepsThisRun = 0;
+          final long firstStep = doneSteps;
           double lastLoss = last(metrics);
           for (int epoch = (int) (doneSteps / perEpoch); epoch < config.epochs(); epoch++) {
             int[] order = order(n, config.seed(), epoch);
@@ -164,8 +165,9 @@ public final class Trainer {
               doneSteps = step;
               stepsThisRun++;
               writeMetrics(out, metrics);
-              progress.detail(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  %.0f tok/s", epoch + 1, config.epochs(), m.loss(), m.tokensPerS()));
-              progress.update(step, step);
+              progress.detail(String.format(Locale.ROOT, "step %d/%d  epoch %d/%d  loss %.4f  %.0f tok/s", step, total, epoch + 1, config.epochs(),
+                  m.loss(), m.tokensPerS()));
+              progress.update(step - firstStep, step - firstStep);
               boolean endOfEpoch = s == perEpoch - 1;
               boolean stop = config.stopAfter() > 0 && stepsThisRun >= config.stopAfter() && step < total;
               if (endOfEpoch) {
