@@ -131,6 +131,7 @@ public final class Trainer {
         startFrom = resumeFrom;
         for (Metric m : readMetrics(out.resolve(METRICS))) if (m.step() <= doneSteps) metrics.add(m);
       }
+      writeMetrics(out, metrics); // the lines of the run so far, rewritten once; then appended per step
 
       try (NDManager manager = NDManager.newBaseManager(device);
           TrainableModel model = loader.load(startFrom, manager, device, config, minVocab)) {
@@ -164,7 +165,7 @@ public final class Trainer {
               lastLoss = m.loss();
               doneSteps = step;
               stepsThisRun++;
-              writeMetrics(out, metrics);
+              appendMetric(out, m);
               progress.detail(String.format(Locale.ROOT, "step %d/%d  epoch %d/%d  loss %.4f  %.0f tok/s", step, total, epoch + 1, config.epochs(),
                   m.loss(), m.tokensPerS()));
               progress.update(step - firstStep, step - firstStep);
@@ -415,8 +416,20 @@ public final class Trainer {
   static List<Metric> readMetrics(Path f) throws IOException {
     List<Metric> out = new ArrayList<>();
     if (!Files.isRegularFile(f)) return out;
-    for (String line : Files.readAllLines(f)) if (!line.isBlank()) out.add(Metric.of(Json.MAPPER.readTree(line)));
+    for (String line : Files.readAllLines(f)) {
+      if (line.isBlank()) continue;
+      try {
+        out.add(Metric.of(Json.MAPPER.readTree(line)));
+      } catch (IOException e) {
+        // a line cut short by a kill: the checkpoint's step decides what is kept anyway
+      }
+    }
     return out;
+  }
+
+  private static void appendMetric(Path out, Metric m) throws IOException {
+    Files.writeString(out.resolve(METRICS), Json.MAPPER.writeValueAsString(m.toJson()) + "\n",
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
   }
 
   private static void writeMetrics(Path out, List<Metric> metrics) throws IOException {
