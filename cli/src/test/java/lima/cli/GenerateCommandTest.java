@@ -85,4 +85,15 @@ class GenerateCommandTest {
     assertEquals(params * 4, n.get("memory").get("weights_fp32_bytes").asLong());
     assertEquals("tokenizer.json", n.get("tokenizer").get("kind").asText());
   }
+
+  @Test
+  void addEotCopiesAModelWithTheToken() throws Exception {
+    Path base = dir.resolve("base");
+    TinyModel.write(base, TinyModel.config(64), 4, false);
+    Run r = lima("model", "add-eot", base.toString(), "--out", dir.resolve("eot").toString());
+    assertEquals(0, r.rc(), r.err());
+    assertTrue(r.out().startsWith("<|eot|> = 100, vocab 100 -> 101"), r.out());
+    Run info = lima("model", "info", dir.resolve("eot").toString());
+    assertTrue(info.out().contains("<|eot|>=100"), info.out());
+  }
 }

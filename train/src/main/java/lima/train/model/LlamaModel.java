@@ -178,6 +178,38 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
     return m;
   }
 
+  /**
+   * A model with {@code extra} more vocabulary rows (for new special tokens such as {@code <|eot|>}): the new
+   * embedding rows, and the new {@code lm_head} rows when untied, start as the mean of the existing rows (a
+   * common initialisation that keeps the new tokens' logits ordinary). All other weights are moved, not
+   * copied, into the new model: close this model afterwards and do not use it again.
+   */
+  public LlamaModel withAddedTokens(int extra, NDManager parent) {
+    if (extra <= 0) throw new IllegalArgumentException("extra tokens must be positive: " + extra);
+    LlamaConfig c = config;
+    LlamaConfig grown = new LlamaConfig(c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.intermediateSize(),
+        c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.bosTokenId(), c.eosTokenIds(), c.maxPositionEmbeddings(), c.vocabSize() + extra, c.headDim(), c.torchDtype());
+    LlamaModel m = new LlamaModel(grown, parent);
+    Map<String, Parameter> from = hfParameters();
+    for (var e : m.hfParameters().entrySet()) {
+      NDArray old = from.get(e.getKey()).getArray();
+      NDArray a;
+      if (e.getKey().equals("model.embed_tokens.weight") || e.getKey().equals("lm_head.weight")) {
+        NDArray mean = old.mean(new int[] {0}, true);
+        NDArray rows = mean.repeat(0, extra);
+        a = old.concat(rows, 0);
+        a.attach(m.manager);
+        mean.close();
+        rows.close();
+      } else {
+        a = old;
+        a.attach(m.manager);
+      }
+      e.getValue().setArray(a);
+    }
+    return m;
+  }
+
   /** Writes {@code config.json} and the weights ({@code model.safetensors}, sharded past 5 GB). */
   public List<Path> save(Path dir, DType dtype) throws IOException {
     SafetensorsWriter w = new SafetensorsWriter(dtype, 5_000_000_000L, null);

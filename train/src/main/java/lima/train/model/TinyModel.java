@@ -32,19 +32,25 @@ public final class TinyModel {
 
   /** Writes a random model with {@code config} and the character tokenizer into {@code dir}. */
   public static void write(Path dir, LlamaConfig config, long seed) throws IOException {
+    write(dir, config, seed, true);
+  }
+
+  /** As {@link #write(Path, LlamaConfig, long)}; without EOT, id 3 is an ordinary piece {@code <unused>}. */
+  public static void write(Path dir, LlamaConfig config, long seed, boolean withEot) throws IOException {
     if (config.vocabSize() < CHAR_VOCAB) throw new IllegalArgumentException("vocab_size must be at least " + CHAR_VOCAB);
     try (NDManager m = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice(), "PyTorch");
         LlamaModel model = LlamaModel.random(config, m, seed)) {
       model.save(dir, DType.F32);
     }
-    writeCharTokenizer(dir);
+    writeCharTokenizer(dir, withEot);
   }
 
   /** The character-level tokenizer.json (HF BPE without merges) and tokenizer_config.json. */
-  public static void writeCharTokenizer(Path dir) throws IOException {
-    String[] specials = {"<unk>", "<s>", "</s>", ChatFormat.EOT_TOKEN};
+  public static void writeCharTokenizer(Path dir, boolean withEot) throws IOException {
+    String[] specials = withEot ? new String[] {"<unk>", "<s>", "</s>", ChatFormat.EOT_TOKEN} : new String[] {"<unk>", "<s>", "</s>"};
     Map<String, Integer> vocab = new LinkedHashMap<>();
     for (String s : specials) vocab.put(s, vocab.size());
+    if (!withEot) vocab.put("<unused>", vocab.size());
     vocab.put("\n", vocab.size());
     for (char c = 32; c < 127; c++) vocab.put(String.valueOf(c), vocab.size());
     List<Map<String, Object>> added = new ArrayList<>();
@@ -85,9 +91,11 @@ public final class TinyModel {
     cfg.put("bos_token", "<s>");
     cfg.put("eos_token", "</s>");
     cfg.put("unk_token", "<unk>");
-    Map<String, Object> dec = new LinkedHashMap<>();
-    dec.put("3", Map.of("content", ChatFormat.EOT_TOKEN, "special", true));
-    cfg.put("added_tokens_decoder", dec);
+    if (withEot) {
+      Map<String, Object> dec = new LinkedHashMap<>();
+      dec.put("3", Map.of("content", ChatFormat.EOT_TOKEN, "special", true));
+      cfg.put("added_tokens_decoder", dec);
+    }
     AtomicFiles.writeString(dir.resolve("tokenizer_config.json"), Json.PRETTY.writeValueAsString(cfg) + "\n");
   }
 }

@@ -22,6 +22,15 @@ public enum DType {
     return null;
   }
 
+  /** The dtype a config's {@code torch_dtype} names ("bfloat16", "float16"); F32 for anything else. */
+  public static DType forTorch(String torchDtype) {
+    return switch (torchDtype == null ? "" : torchDtype) {
+      case "bfloat16" -> BF16;
+      case "float16" -> F16;
+      default -> F32;
+    };
+  }
+
   /** bf16 bits to float: the upper half of an IEEE float. */
   public static float bf16ToFloat(short bits) {
     return Float.intBitsToFloat((bits & 0xffff) << 16);
