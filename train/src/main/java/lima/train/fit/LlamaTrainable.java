@@ -4,11 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lima.train.model.LlamaConfig;
 import lima.train.model.LlamaModel;
 import lima.train.safetensors.DType;
 
@@ -26,22 +24,17 @@ public final class LlamaTrainable implements TrainableModel {
 
   /**
    * The loader {@code lima train} uses: loads {@code dir} on {@code device}, growing the vocabulary to
-   * {@code minVocab} rows first when the tokenizer has more (see {@link VocabGrowth}), and sets the
+   * {@code minVocab} rows when the tokenizer has more ({@link LlamaModel#withAddedTokens}: mean rows), and sets the
    * residual dropout schedule of {@code config}.
    */
   public static TrainableModel load(Path dir, NDManager manager, Device device, TrainConfig config, int minVocab) throws IOException {
-    LlamaConfig c = LlamaConfig.read(dir);
-    LlamaModel m;
-    if (minVocab > c.vocabSize()) {
-      Path tmp = Files.createTempDirectory("lima-grown-");
-      try {
-        VocabGrowth.grow(dir, minVocab, tmp);
-        m = LlamaModel.load(tmp, manager);
-      } finally {
-        Trainer.deleteTree(tmp);
-      }
-    } else {
-      m = LlamaModel.load(dir, manager);
+    LlamaModel m = LlamaModel.load(dir, manager);
+    int extra = minVocab - m.config().vocabSize();
+    if (extra > 0) {
+      // new rows = the mean of the existing ones (embedding, and an untied head); see docs/train.md
+      LlamaModel grown = m.withAddedTokens(extra, manager);
+      m.close();
+      m = grown;
     }
     double[] d = config.dropouts(m.config().numHiddenLayers());
     float[] f = new float[d.length];

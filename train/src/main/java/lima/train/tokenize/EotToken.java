@@ -12,6 +12,7 @@ import lima.core.BadInputException;
 import lima.core.Json;
 import lima.train.chat.ChatFormat;
 import lima.train.tokenizer.LimaTokenizer;
+import lima.train.tokenizer.TokenizerFiles;
 import lima.train.tokenizer.Tokenizers;
 
 /**
@@ -33,45 +34,32 @@ public final class EotToken {
   private EotToken() {}
 
   /** Tokenizer-related files copied from a model folder. */
-  public static final List<String> FILES =
-      List.of("tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json");
+  public static final List<String> FILES = List.of(TokenizerFiles.FILES);
 
-  /** Copies the tokenizer files of {@code modelDir} into {@code outDir}, adding EOT; returns its id. */
+  /**
+   * Copies the tokenizer files of {@code modelDir} into {@code outDir}, adding EOT; returns its id.
+   * The entries in {@code tokenizer.json} and {@code added_tokens_decoder} are written by the model
+   * work's {@link TokenizerFiles#addSpecialToken}; this adds what Hugging Face also saves: the token in
+   * {@code additional_special_tokens} and, for a {@code tokenizer.model}-only folder, {@code
+   * added_tokens.json}.
+   */
   public static int write(Path modelDir, Path outDir) throws IOException {
-    Files.createDirectories(outDir);
     Path tokFile = Tokenizers.resolve(modelDir);
-    Path srcDir = tokFile.toAbsolutePath().getParent();
+    TokenizerFiles.copy(tokFile.toAbsolutePath().getParent(), outDir);
     int existing;
-    int size;
-    try (LimaTokenizer t = Tokenizers.open(modelDir)) {
+    try (LimaTokenizer t = Tokenizers.open(outDir)) {
       existing = t.id(ChatFormat.EOT_TOKEN);
-      size = t.vocabSize();
-    }
-    for (String f : FILES) {
-      Path p = srcDir.resolve(f);
-      if (Files.isRegularFile(p)) AtomicFiles.write(outDir.resolve(f), out -> Files.copy(p, out));
     }
     if (existing >= 0) return existing;
-    int id = size;
-    boolean json = tokFile.getFileName().toString().endsWith(".json");
-    if (json) {
-      ObjectNode root = readObject(outDir.resolve("tokenizer.json"));
-      JsonNode at = root.get("added_tokens");
-      ArrayNode arr = at instanceof ArrayNode a ? a : root.putArray("added_tokens");
-      arr.add(addedToken(id, true));
-      writeJson(outDir.resolve("tokenizer.json"), root, false);
-    } else {
+    int id = TokenizerFiles.addSpecialToken(outDir, ChatFormat.EOT_TOKEN);
+    if (!Files.isRegularFile(outDir.resolve("tokenizer.json"))) {
       Path f = outDir.resolve("added_tokens.json");
       ObjectNode at = Files.isRegularFile(f) ? readObject(f) : Json.MAPPER.createObjectNode();
       at.put(ChatFormat.EOT_TOKEN, id);
       writeJson(f, at, true);
     }
     Path cfg = outDir.resolve("tokenizer_config.json");
-    ObjectNode c = Files.isRegularFile(cfg) ? readObject(cfg) : Json.MAPPER.createObjectNode();
-    JsonNode dec = c.get("added_tokens_decoder");
-    ObjectNode d = dec instanceof ObjectNode o ? o : c.putObject("added_tokens_decoder");
-    ObjectNode entry = addedToken(id, false);
-    d.set(Integer.toString(id), entry);
+    ObjectNode c = readObject(cfg);
     addSpecial(c);
     writeJson(cfg, c, true);
     Path map = outDir.resolve("special_tokens_map.json");
@@ -83,18 +71,6 @@ public final class EotToken {
         throw new IllegalStateException(outDir + ": the written tokenizer gives " + ChatFormat.EOT_TOKEN + " id " + t.id(ChatFormat.EOT_TOKEN) + ", expected " + id);
     }
     return id;
-  }
-
-  private static ObjectNode addedToken(int id, boolean withId) {
-    ObjectNode e = Json.MAPPER.createObjectNode();
-    if (withId) e.put("id", id);
-    e.put("content", ChatFormat.EOT_TOKEN);
-    e.put("single_word", false);
-    e.put("lstrip", false);
-    e.put("rstrip", false);
-    e.put("normalized", false);
-    e.put("special", true);
-    return e;
   }
 
   private static void addSpecial(ObjectNode n) {
