@@ -68,6 +68,9 @@ class TrainCommandTest {
     String[] t = run("tokenize", jsonl.toString(), "--model", model.toString(), "--out", data.toString(), "--max-len", "64");
     assertEquals("0", t[0], t[2]);
     assertTrue(t[1].startsWith("tokenized 3 examples"), t[1]);
+    String[] shown = run("tokenize", "--render", "1", data.toString());
+    assertEquals("0", shown[0], shown[2]);
+    assertTrue(shown[1].contains("<|eot|>[[Once upon a time, there was a cat named Tom. He liked to play.<|eot|>]]"), shown[1]);
     Path out = tmp.resolve("out");
     Files.writeString(tmp.resolve("c.json"), "{\"epochs\": 2, \"batch\": 2, \"lr\": 1e-3, \"max-len\": 64}");
     String[] a = run("train", "--model", model.toString(), "--data", data.toString(), "--out", out.toString(), "--config", tmp.resolve("c.json").toString(),
