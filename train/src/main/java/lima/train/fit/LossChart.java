@@ -18,11 +18,14 @@ public final class LossChart {
     System.setProperty("java.awt.headless", "true");
     XYChart chart = new XYChartBuilder().width(800).height(500).title("training loss").xAxisTitle("optimizer step").yAxisTitle("loss").build();
     chart.getStyler().setLegendVisible(false);
-    double[] x = new double[metrics.size()];
-    double[] y = new double[metrics.size()];
+    // steps without trained tokens have no loss and are left out
+    List<Trainer.Metric> ok = metrics.stream().filter(m -> Double.isFinite(m.loss())).toList();
+    if (ok.isEmpty()) return;
+    double[] x = new double[ok.size()];
+    double[] y = new double[ok.size()];
     for (int i = 0; i < x.length; i++) {
-      x[i] = metrics.get(i).step();
-      y[i] = metrics.get(i).loss();
+      x[i] = ok.get(i).step();
+      y[i] = ok.get(i).loss();
     }
     chart.addSeries("loss", x, y).setMarker(SeriesMarkers.NONE);
     byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);

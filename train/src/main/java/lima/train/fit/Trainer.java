@@ -58,12 +58,13 @@ public final class Trainer {
   }
 
   /** One optimizer step's line in metrics.jsonl. */
-  public record Metric(long step, double epoch, double loss, double lr, double gradNorm, double tokensPerS) {
+  public record Metric(long step, double epoch, double loss, double lr, double gradNorm, double tokensPerS, long trainedTokens) {
     Map<String, Object> toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("step", step);
       m.put("epoch", epoch);
-      m.put("loss", loss);
+      m.put("loss", Double.isFinite(loss) ? loss : null); // null: the batch had no trained token
+      m.put("trained_tokens", trainedTokens);
       m.put("lr", lr);
       m.put("grad_norm", gradNorm);
       m.put("tokens_per_s", tokensPerS);
@@ -71,8 +72,8 @@ public final class Trainer {
     }
 
     static Metric of(JsonNode n) {
-      return new Metric(n.path("step").asLong(), n.path("epoch").asDouble(), n.path("loss").asDouble(), n.path("lr").asDouble(),
-          n.path("grad_norm").asDouble(), n.path("tokens_per_s").asDouble());
+      return new Metric(n.path("step").asLong(), n.path("epoch").asDouble(), n.path("loss").isNumber() ? n.path("loss").asDouble() : Double.NaN,
+          n.path("lr").asDouble(), n.path("grad_norm").asDouble(), n.path("tokens_per_s").asDouble(), n.path("trained_tokens").asLong());
     }
   }
 
@@ -162,7 +163,7 @@ public final class Trainer {
               double lr = schedule.at(step);
               Metric m = step(model, manager, device, opt, params, batch, step, epoch, lr, perEpoch);
               metrics.add(m);
-              lastLoss = m.loss();
+              if (Double.isFinite(m.loss())) lastLoss = m.loss();
               doneSteps = step;
               stepsThisRun++;
               appendMetric(out, m);
@@ -197,8 +198,10 @@ public final class Trainer {
         java.util.Arrays.copyOf(e.trained(), maxLen), e.originalLength());
   }
 
+  /** The loss of the last step that had trained tokens. */
   private static double last(List<Metric> m) {
-    return m.isEmpty() ? Double.NaN : m.get(m.size() - 1).loss();
+    for (int i = m.size() - 1; i >= 0; i--) if (Double.isFinite(m.get(i).loss())) return m.get(i).loss();
+    return Double.NaN;
   }
 
   /** Seed of the engine generator for micro-batch {@code micro} of optimizer step {@code step}. */
@@ -231,7 +234,8 @@ public final class Trainer {
       }
     }
     double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
-    return new Metric(step, epoch + (double) (step - epoch * perEpoch) / perEpoch, loss, lr, gradNorm, tokens / secs);
+    return new Metric(step, epoch + (double) (step - epoch * perEpoch) / perEpoch, trained > 0 ? loss : Double.NaN, lr, gradNorm, tokens / secs,
+        trained);
   }
 
   /**

@@ -158,6 +158,21 @@ class TrainerTest {
   }
 
   @Test
+  void aBatchWithoutTrainedTokensHasNoLossAndNoUpdate(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 3);
+    var ex = new ArrayList<>(toyData(1, 5));
+    ex.add(new TokenizedExample("none", "toy", new int[] {1, 2, 3}, new boolean[3], 9));
+    Path data = writeData(tmp.resolve("d"), ex);
+    var r = train(cfg(1, 1, 1, 1e-2, 0, 0), model, data, tmp.resolve("o"), false);
+    assertEquals(2, r.metrics().size());
+    long empty = r.metrics().stream().filter(m -> m.trainedTokens() == 0).count();
+    assertEquals(1, empty);
+    for (var m : r.metrics()) assertEquals(m.trainedTokens() == 0, Double.isNaN(m.loss()), m.toString());
+    assertTrue(Files.readString(tmp.resolve("o/metrics.jsonl")).contains("\"loss\":null"));
+    assertTrue(Double.isFinite(r.lastLoss()));
+  }
+
+  @Test
   void clippingBoundsTheUpdateNorm() throws Exception {
     try (NDManager mgr = NDManager.newBaseManager()) {
       NDArray w = mgr.create(new float[] {3f, 4f});
