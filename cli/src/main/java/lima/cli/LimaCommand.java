@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
       StatsCommand.class,
       ExportCommand.class,
       EvalCommand.class,
+      TokenizeCommand.class,
+      TrainCommand.class,
       GenerateCommand.class,
       ModelCommand.class,
       ServeCommand.class,

@@ -19,6 +19,7 @@ public final class Progress implements AutoCloseable {
   private long lastPrint;
   private volatile long done;
   private volatile long items;
+  private volatile String detail = "";
 
   private Progress(String label, String unit, long total) {
     this.label = label;
@@ -41,6 +42,11 @@ public final class Progress implements AutoCloseable {
 
   public boolean enabled() {
     return tty || log;
+  }
+
+  /** A short free-form text shown after the counts, e.g. "epoch 3 loss 1.234 812 tok/s". */
+  public void detail(String text) {
+    this.detail = text == null ? "" : text;
   }
 
   /** Sets the amount done and the number of items (rows, records) seen so far. */
@@ -71,6 +77,7 @@ public final class Progress implements AutoCloseable {
     }
     if (items > 0 && "B".equals(unit))
       sb.append(String.format(Locale.ROOT, "  %,d rows  %,.0f rows/s", items, items / secs));
+    if (!detail.isEmpty()) sb.append("  ").append(detail);
     if (total > 0 && done > 0 && !last) {
       double eta = (total - done) / Math.max(rate, 1e-9);
       sb.append(String.format(Locale.ROOT, "  %3.0f%%  ETA %s", 100.0 * done / total, duration(eta)));

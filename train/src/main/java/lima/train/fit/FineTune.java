@@ -1,0 +1,41 @@
+package lima.train.fit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lima.core.RunDir;
+import lima.core.UserException;
+import lima.train.data.TokenizedDataset;
+
+/** {@code lima train}'s entry point: the run folder, the engine threads, the LLaMA loader and the manifest. */
+public final class FineTune {
+  private FineTune() {}
+
+  public static Trainer.Result run(TrainConfig config, Path model, Path data, Path out, boolean force, boolean resume) throws IOException {
+    if (!Files.isDirectory(model)) throw new UserException(model + ": --model is not a folder");
+    if (!Files.isRegularFile(data.resolve(TokenizedDataset.INDEX)))
+      throw new UserException(data + ": --data is not a tokenized dataset (run lima tokenize first)");
+    if (config.threads() > 0) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    try (RunDir run = RunDir.open(new RunDir.Options(out, force || resume, config.seed(), -1))) {
+      config.toMap().forEach(run::config);
+      run.config("model", model.toString()).config("data", data.toString()).config("resume", resume);
+      run.input(model.resolve("config.json")).input(data.resolve(TokenizedDataset.INDEX));
+      if (Files.isRegularFile(data.resolve("dataset.json"))) run.input(data.resolve("dataset.json"));
+      run.upstream(data.resolve(RunDir.MANIFEST));
+      Trainer.Result r = new Trainer(config, LlamaTrainable::load).run(model, data, run, resume);
+      run.stats().add("train", "steps", r.stepsDone());
+      run.stats().note("last_loss", r.lastLoss());
+      run.stats().note("finished", r.finished());
+      List<String> outputs = new ArrayList<>(List.of(Trainer.METRICS));
+      if (Files.isRegularFile(out.resolve(Trainer.LOSS_PNG))) outputs.add(Trainer.LOSS_PNG);
+      if (r.finished()) outputs.add("final/model.safetensors");
+      run.finish("train", outputs, null);
+      return r;
+    }
+  }
+}
