@@ -43,18 +43,10 @@ public final class LlamaTrainable implements TrainableModel {
     return new LlamaTrainable(m);
   }
 
-  /**
-   * Logits of a training or evaluation pass. Arrays the forward pass leaves in the model's own
-   * manager (the rotary tables sliced per call) are moved to the caller's manager, so they are freed
-   * with the micro-batch instead of accumulating for the whole run.
-   */
+  /** Logits of a training or evaluation pass; intermediate arrays belong to {@code ids}'s manager. */
   @Override
   public NDArray logits(NDArray ids, boolean training) {
-    java.util.Set<NDArray> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    before.addAll(model.manager().getManagedArrays());
-    NDArray out = model.forward(ids, null, training, false);
-    for (NDArray a : model.manager().getManagedArrays()) if (!before.contains(a)) a.attach(ids.getManager());
-    return out;
+    return model.forward(ids, null, training, false);
   }
 
   @Override

@@ -255,6 +255,9 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
       throw new IllegalArgumentException("positions " + past + ".." + (past + t - 1) + " exceed max_position_embeddings " + config.maxPositionEmbeddings());
     NDArray x = Embedding.embedding(ids, LlamaLayer.value(ps, embed, d, training), SparseFormat.DENSE).singletonOrThrow();
     NDArray[] tables = rope.tables(past, t);
+    // The slices are created in the model's manager; give them to the caller's so they are freed with
+    // the pass instead of piling up for the model's lifetime (one pair per generated token).
+    for (NDArray a : tables) a.attach(ids.getManager());
     NDArray mask = t == 1 ? null : causalMask(ids.getManager(), past, t);
     for (int i = 0; i < layers.size(); i++) x = layers.get(i).forward(ps, x, rope, tables, mask, cache, i, training);
     if (cache != null) cache.advance(t);

@@ -63,6 +63,17 @@ class GeneratorTest {
   }
 
   @Test
+  void generationLeavesNoArraysInTheModelsManager() {
+    Generator g = new Generator(model, new FakeTokenizer(true));
+    g.generate("warm", GREEDY, TokenListener.NONE);
+    int before = model.manager().getManagedArrays().size();
+    Generation a = g.generate("abc", GREEDY, TokenListener.NONE);
+    Generation b = g.generate("abcdef", GREEDY, TokenListener.NONE);
+    assertTrue(a.completionTokens() + b.completionTokens() > 2, "generated something");
+    assertEquals(before, model.manager().getManagedArrays().size(), "arrays left behind per generated token");
+  }
+
+  @Test
   void lengthLimitAndDeltasAddUpToTheText() {
     Generator g = new Generator(model, new FakeTokenizer(true));
     StringBuilder streamed = new StringBuilder();
