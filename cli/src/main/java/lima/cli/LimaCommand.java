@@ -83,6 +83,10 @@ public final class LimaCommand implements Runnable {
     } else if (t instanceof NoSuchFileException n) {
       code = ExitCodes.USAGE;
       msg = n.getFile() + ": no such file";
+    } else if (t instanceof IllegalArgumentException) {
+      // Our records and components validate their configuration with a message naming the bad value.
+      code = ExitCodes.USAGE;
+      msg = t.getMessage() == null ? t.toString() : t.getMessage();
     } else if (t instanceof java.io.IOException) {
       code = ExitCodes.DATA;
       msg = t.getMessage() == null ? t.toString() : t.getMessage();
