@@ -15,15 +15,8 @@ import picocli.CommandLine;
 class AuthoredExportCommandTest {
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cl = LimaCommand.commandLine();
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static LimaRun run(String... args) {
+    return LimaRun.of(args);
   }
 
   @Test
@@ -31,37 +24,37 @@ class AuthoredExportCommandTest {
     Path md = tmp.resolve("a.md");
     Files.writeString(md, "# example: one\n## User\nHi?\n## Assistant\nHello.\n\n# example: two\n## User\nq\n## Assistant\n{{answer}}\n");
     Path out = tmp.resolve("run");
-    Run r = run("curate", "authored", md.toString(), "--out", out.toString());
+    LimaRun r = run("curate", "authored", md.toString(), "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("kept 1 of 2 authored examples (1 invalid)"), r.out());
     assertTrue(Files.readString(out.resolve("rejects.jsonl")).contains("template_marker"));
 
-    Run again = run("curate", "authored", md.toString(), "--out", out.toString(), "--if-changed");
+    LimaRun again = run("curate", "authored", md.toString(), "--out", out.toString(), "--if-changed");
     assertEquals(0, again.code());
     assertTrue(again.out().startsWith("up to date"), again.out());
 
     Path exported = tmp.resolve("x.jsonl");
-    Run e = run("export", out.resolve("examples.jsonl").toString(), "--format", "ShareGPT", "--out", exported.toString());
+    LimaRun e = run("export", out.resolve("examples.jsonl").toString(), "--format", "ShareGPT", "--out", exported.toString());
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().startsWith("exported 1 of 1 examples as sharegpt"), e.out());
     assertEquals("{\"id\":\"one\",\"conversations\":[{\"from\":\"human\",\"value\":\"Hi?\"},{\"from\":\"gpt\",\"value\":\"Hello.\"}]}\n", Files.readString(exported));
 
-    Run stdout = run("export", out.resolve("examples.jsonl").toString(), "-f", "alpaca");
+    LimaRun stdout = run("export", out.resolve("examples.jsonl").toString(), "-f", "alpaca");
     assertEquals("{\"instruction\":\"Hi?\",\"input\":\"\",\"output\":\"Hello.\"}", stdout.out().strip());
     assertTrue(stdout.err().startsWith("exported 1 of 1"), "summary on stderr when data goes to stdout: " + stdout.err());
   }
 
   @Test
   void usageErrorsAreOneLine() throws Exception {
-    Run r = run("export", tmp.resolve("missing.jsonl").toString(), "--format", "openai");
+    LimaRun r = run("export", tmp.resolve("missing.jsonl").toString(), "--format", "openai");
     assertEquals(ExitCodes.USAGE, r.code());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     Path f = tmp.resolve("in.jsonl");
     Files.writeString(f, "{\"conversations\":[\"q\",\"a\"]}\n");
-    Run alpacaSystem = run("export", f.toString(), "--format", "alpaca", "--system", "x");
+    LimaRun alpacaSystem = run("export", f.toString(), "--format", "alpaca", "--system", "x");
     assertEquals(ExitCodes.USAGE, alpacaSystem.code());
     assertTrue(alpacaSystem.err().contains("no system message"), alpacaSystem.err());
-    Run badFormat = run("export", f.toString(), "--format", "xml");
+    LimaRun badFormat = run("export", f.toString(), "--format", "xml");
     assertEquals(ExitCodes.USAGE, badFormat.code());
   }
 }

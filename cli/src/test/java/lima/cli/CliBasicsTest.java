@@ -14,33 +14,26 @@ import picocli.CommandLine;
 class CliBasicsTest {
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cl = LimaCommand.commandLine();
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static LimaRun run(String... args) {
+    return LimaRun.of(args);
   }
 
   @Test
   void versionNamesVersionAndCommit() {
-    Run r = run("--version");
+    LimaRun r = run("--version");
     assertEquals(0, r.code());
     assertTrue(r.out().matches("(?s)lima \\S+ \\(commit \\S+\\).*"), r.out());
   }
 
   @Test
   void helpListsEveryCommandAndEachHasHelp() {
-    Run r = run("--help");
+    LimaRun r = run("--help");
     assertEquals(0, r.code());
     CommandLine cl = LimaCommand.commandLine();
     for (String name : cl.getSubcommands().keySet()) {
       assertTrue(r.out().contains(name), "--help lists " + name);
       if (name.equals("help")) continue;
-      Run sub = run(name, "--help");
+      LimaRun sub = run(name, "--help");
       assertEquals(0, sub.code(), name + " --help");
       assertTrue(sub.out().startsWith("Usage: lima " + name), sub.out());
     }
@@ -48,7 +41,7 @@ class CliBasicsTest {
 
   @Test
   void missingFileIsOneLineAndExit2() {
-    Run r = run("stats", tmp.resolve("nope.jsonl").toString());
+    LimaRun r = run("stats", tmp.resolve("nope.jsonl").toString());
     assertEquals(ExitCodes.USAGE, r.code());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(r.err().contains("nope.jsonl: no such file"), r.err());
@@ -58,11 +51,11 @@ class CliBasicsTest {
   void malformedLineNamesFileAndLineWithoutStackTrace() throws Exception {
     Path f = tmp.resolve("bad.jsonl");
     Files.writeString(f, "{\"conversations\":[\"a\",\"b\"],\"source\":\"x\"}\n{broken\n");
-    Run r = run("stats", f.toString());
+    LimaRun r = run("stats", f.toString());
     assertEquals(ExitCodes.DATA, r.code());
     assertTrue(r.err().contains(f + ":2: not valid JSON"), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace without --stacktrace");
-    Run traced = run("--stacktrace", "stats", f.toString());
+    LimaRun traced = run("--stacktrace", "stats", f.toString());
     assertTrue(traced.err().contains("\tat "), "stack trace with --stacktrace");
   }
 
@@ -73,7 +66,7 @@ class CliBasicsTest {
         f,
         "{\"conversations\":[\"one two\",\"three four five\"],\"source\":\"a\"}\n"
             + "{\"conversations\":[\"x\",\"y\"],\"source\":\"a\"}\n");
-    Run r = run("stats", "--json", f.toString());
+    LimaRun r = run("stats", "--json", f.toString());
     assertEquals(0, r.code(), r.err());
     var json = lima.core.Json.MAPPER.readTree(r.out());
     assertEquals(2, json.at("/sources/a/count").asInt());

@@ -16,28 +16,21 @@ class SourceCommandsTest {
 
   static final Path SAMPLES = Path.of(System.getProperty("lima.root", "..")).resolve("data/samples");
 
-  record Run(int code, String out, String err) {}
-
-  static Run lima(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    var cl = LimaCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static LimaRun lima(String... args) {
+    return LimaRun.of(args);
   }
 
   @Test
   void wikihowRunsAndCronModeSkipsUnchangedInputs() {
     String o = tmp.resolve("wh").toString();
     String in = SAMPLES.resolve("wikihow/articles.jsonl").toString();
-    Run a = lima("curate", "wikihow", in, "--count", "3", "--out", o, "--if-changed");
+    LimaRun a = lima("curate", "wikihow", in, "--count", "3", "--out", o, "--if-changed");
     assertEquals(0, a.code(), a.err());
     assertTrue(a.out().startsWith("kept 3 of 6 articles (stratified by category) -> "), a.out());
-    Run b = lima("curate", "wikihow", in, "--count", "3", "--out", o, "--if-changed");
+    LimaRun b = lima("curate", "wikihow", in, "--count", "3", "--out", o, "--if-changed");
     assertEquals(0, b.code(), b.err());
     assertTrue(b.out().startsWith("up to date"), b.out());
-    Run c = lima("curate", "wikihow", in, "--count", "3", "--out", o);
+    LimaRun c = lima("curate", "wikihow", in, "--count", "3", "--out", o);
     assertEquals(ExitCodes.USAGE, c.code());
     assertTrue(c.err().contains("--out is not empty"), c.err());
   }
@@ -45,7 +38,7 @@ class SourceCommandsTest {
   @Test
   void wrongHeaderIsAOneLineErrorWithADataExitCode() throws Exception {
     Path wrong = Files.writeString(tmp.resolve("wrong.csv"), "name,body\nx,y\n");
-    Run r = lima("curate", "wikihow", wrong.toString(), "--out", tmp.resolve("o").toString());
+    LimaRun r = lima("curate", "wikihow", wrong.toString(), "--out", tmp.resolve("o").toString());
     assertEquals(ExitCodes.DATA, r.code());
     assertTrue(r.err().contains("lima wikihow: no wikiHow article could be read"), r.err());
   }
@@ -54,26 +47,26 @@ class SourceCommandsTest {
   void redditBothModes() {
     String rs = SAMPLES.resolve("reddit/RS_2024-01_sample.zst").toString();
     String rc = SAMPLES.resolve("reddit/RC_2024-01_sample.zst").toString();
-    Run wp = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString());
+    LimaRun wp = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString());
     assertEquals(0, wp.code(), wp.err());
     assertTrue(wp.out().startsWith("kept 4 pairs from 20 submissions and 12 comments"), wp.out());
-    Run again = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString(), "--if-changed");
+    LimaRun again = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString(), "--if-changed");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().startsWith("up to date"), again.out());
-    Run ar = lima("curate", "reddit", rs, "--subreddit", "AskReddit", "--prompts-only", "--count", "3", "--out", tmp.resolve("ar").toString());
+    LimaRun ar = lima("curate", "reddit", rs, "--subreddit", "AskReddit", "--prompts-only", "--count", "3", "--out", tmp.resolve("ar").toString());
     assertEquals(0, ar.code(), ar.err());
     assertTrue(ar.out().startsWith("kept 3 prompts"), ar.out());
-    Run noComments = lima("curate", "reddit", rs, "--subreddit", "WritingPrompts", "--out", tmp.resolve("x").toString());
+    LimaRun noComments = lima("curate", "reddit", rs, "--subreddit", "WritingPrompts", "--out", tmp.resolve("x").toString());
     assertEquals(ExitCodes.USAGE, noComments.code());
     assertTrue(noComments.err().contains("no comments file"), noComments.err());
   }
 
   @Test
   void naturalInstructions() {
-    Run r = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--count", "2", "--threads", "3", "--out", tmp.resolve("ni").toString());
+    LimaRun r = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--count", "2", "--threads", "3", "--out", tmp.resolve("ni").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("kept 2 of 4 eligible tasks (6 tasks read)"), r.out());
-    Run again = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--count", "2", "--threads", "1", "--out", tmp.resolve("ni").toString(), "--if-changed");
+    LimaRun again = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--count", "2", "--threads", "1", "--out", tmp.resolve("ni").toString(), "--if-changed");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().startsWith("up to date"), "--threads is not part of the configuration: " + again.out());
   }
