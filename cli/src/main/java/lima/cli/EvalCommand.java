@@ -91,11 +91,11 @@ public final class EvalCommand implements Runnable {
 
     @Command(name = "export", mixinStandardHelpOptions = true, description = "Write a blinded sheet (random order per row), its key and the rater instructions.")
     static final class Export implements Callable<Integer> {
-      @Option(names = "--prompts", required = true, paramLabel = "FILE") Path prompts;
-      @Option(names = "--a", required = true, paramLabel = "FILE") Path a;
-      @Option(names = "--b", required = true, paramLabel = "FILE") Path b;
-      @Option(names = "--a-name") String aName;
-      @Option(names = "--b-name") String bName;
+      @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "Prompt file (LIMA test JSONL or examples.jsonl); items are matched by id.") Path prompts;
+      @Option(names = "--a", required = true, paramLabel = "FILE", description = "Responses of model A (JSON Lines with an id and a response).") Path a;
+      @Option(names = "--b", required = true, paramLabel = "FILE", description = "Responses of model B.") Path b;
+      @Option(names = "--a-name", description = "Name of model A in the key and reports (default: the file stem).") String aName;
+      @Option(names = "--b-name", description = "Name of model B in the key and reports (default: the file stem).") String bName;
 
       @Option(names = {"-o", "--out"}, required = true, paramLabel = "SHEET.csv", description = "The sheet; SHEET.key.csv and SHEET.instructions.md are written beside it.")
       Path out;
@@ -150,12 +150,12 @@ public final class EvalCommand implements Runnable {
   /** {@code lima eval absolute}. */
   @Command(name = "absolute", mixinStandardHelpOptions = true, description = "Fail / Pass / Excellent per response, from a judge (--judge) or from rating sheets (--sheet); --export-sheet writes a sheet to fill in.")
   static final class Absolute implements Callable<Integer> {
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR") Path out;
-    @Option(names = "--force") boolean force;
-    @Option(names = "--seed", defaultValue = "42") long seed;
-    @Option(names = "--max-errors", defaultValue = "-1") long maxErrors;
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (report.json, report.md, charts).") Path out;
+    @Option(names = "--force", description = "Overwrite an existing non-empty output folder.") boolean force;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the bootstrap and of judge sampling (default ${DEFAULT-VALUE}).") long seed;
+    @Option(names = "--max-errors", defaultValue = "-1", description = "Stop after this many malformed input records (-1: never).") long maxErrors;
     @Mixin JudgeMixin.BootstrapOption boot;
-    @Option(names = "--prompts", paramLabel = "FILE") Path prompts;
+    @Option(names = "--prompts", paramLabel = "FILE", description = "Prompt file (LIMA test JSONL or examples.jsonl); items are matched by id.") Path prompts;
     @Option(names = "--responses", paramLabel = "[NAME=]FILE", description = "Responses of a model (repeatable).") List<String> responses = new ArrayList<>();
     @Option(names = "--sheet", paramLabel = "SHEET.csv", description = "Filled-in rating sheets (columns id, rating; optional model, rater).") List<Path> sheets = new ArrayList<>();
     @Option(names = "--model", defaultValue = "model", description = "Model name for sheets without a model column.") String model;
@@ -197,7 +197,7 @@ public final class EvalCommand implements Runnable {
     @Mixin RunOptions run;
     @Mixin JudgeMixin judge;
     @Mixin JudgeMixin.BootstrapOption boot;
-    @Option(names = "--prompts", required = true, paramLabel = "FILE") Path prompts;
+    @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "Prompt file (LIMA test JSONL or examples.jsonl); items are matched by id.") Path prompts;
     @Option(names = "--responses", required = true, paramLabel = "[NAME=]FILE", description = "Responses of a model (repeatable).") List<String> responses;
     @Option(names = "--samples", defaultValue = "5", description = "Judge samples per response (default ${DEFAULT-VALUE}).") int samples;
     @Option(names = "--temperature", defaultValue = "0.7", description = "Judge sampling temperature, > 0 (default ${DEFAULT-VALUE}).") double temperature;

@@ -101,6 +101,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainConfig c = TrainConfig.resolve(config, flags());
+    // Run keys of the config file (model, data, out, resume, force); flags win.
+    if (model == null && TrainConfig.fileSetting(config, "model") != null) model = TrainConfig.fileSetting(config, "model").asText();
+    if (data == null && TrainConfig.fileSetting(config, "data") != null) data = Path.of(TrainConfig.fileSetting(config, "data").asText());
+    if (out == null && TrainConfig.fileSetting(config, "out") != null) out = Path.of(TrainConfig.fileSetting(config, "out").asText());
+    if (!resume && TrainConfig.fileSetting(config, "resume") != null) resume = TrainConfig.fileSetting(config, "resume").asBoolean();
+    if (!force && TrainConfig.fileSetting(config, "force") != null) force = TrainConfig.fileSetting(config, "force").asBoolean();
     var w = spec.commandLine().getOut();
     if (model == null) throw new UserException("--model is required");
     if (plan) {

@@ -64,6 +64,7 @@ public record MemoryPlan(Shape model, int microBatch, int seqLen, long deviceByt
     public static Shape read(Path dir) throws IOException {
       Path f = Files.isDirectory(dir) ? dir.resolve("config.json") : dir;
       if (!Files.isRegularFile(f)) throw new BadInputException(f + ": no config.json");
+      lima.train.model.LlamaConfig.read(f); // one-line errors for malformed or inconsistent configs
       JsonNode n = Json.MAPPER.readTree(f.toFile());
       for (String k : new String[] {"hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "vocab_size"})
         if (!n.path(k).canConvertToInt()) throw new BadInputException(f + ": \"" + k + "\" missing or not a number");

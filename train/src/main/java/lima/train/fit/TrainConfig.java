@@ -117,13 +117,16 @@ public record TrainConfig(
       try {
         n = Json.MAPPER.readTree(configFile.toFile());
       } catch (IOException e) {
-        throw new BadInputException(configFile + ": not valid JSON (" + e.getMessage() + ")");
+        String msg = String.valueOf(e.getMessage());
+        int nl = msg.indexOf('\n');
+        throw new BadInputException(configFile + ": not valid JSON (" + (nl < 0 ? msg : msg.substring(0, nl)) + ")");
       }
       if (n == null || !n.isObject()) throw new BadInputException(configFile + ": expected a JSON object of settings");
       List<String> unknown = new ArrayList<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
         var e = it.next();
         String k = e.getKey().replace('_', '-');
+        if (RUN_KEYS.contains(k)) continue; // read by the command itself (fileSetting)
         if (!KEYS.contains(k)) {
           unknown.add(e.getKey());
           continue;
@@ -132,7 +135,7 @@ public record TrainConfig(
         m.put(k, v.isNumber() ? v.numberValue() : v.asText());
       }
       if (!unknown.isEmpty())
-        throw new BadInputException(configFile + ": unknown setting(s) " + unknown + "; known: " + KEYS);
+        throw new BadInputException(configFile + ": unknown setting(s) " + unknown + "; known: " + KEYS + " and " + RUN_KEYS);
     }
     if (flags != null) flags.forEach((k, v) -> { if (v != null) m.put(k, v); });
     try {
@@ -141,18 +144,45 @@ public record TrainConfig(
           d(m, "beta1"), d(m, "beta2"), d(m, "eps"), d(m, "dropout-top"), i(m, "max-len"), l(m, "seed"),
           i(m, "save-every"), String.valueOf(m.get("device")), d(m, "clip"), i(m, "threads"), i(m, "stop-after"));
     } catch (NumberFormatException e) {
-      throw new UserException("bad number in the training settings: " + e.getMessage());
+      throw new UserException("bad number in the training settings" + (configFile == null ? "" : " (flags or " + configFile + ")") + ": " + e.getMessage());
     }
+  }
+
+  /** Keys of the config file that are not recipe settings but say how to run: flags win over them. */
+  public static final List<String> RUN_KEYS = List.of("model", "data", "out", "resume", "force");
+
+  /** A run key ({@link #RUN_KEYS}) from the config file, or null when the file or key is absent. */
+  public static JsonNode fileSetting(Path configFile, String key) throws IOException {
+    if (configFile == null || !Files.isRegularFile(configFile)) return null;
+    JsonNode n;
+    try {
+      n = Json.MAPPER.readTree(configFile.toFile());
+    } catch (IOException e) {
+      return null; // resolve() reports the parse error
+    }
+    if (n == null || !n.isObject()) return null;
+    JsonNode v = n.get(key);
+    return v == null || v.isNull() ? null : v;
   }
 
   private static double d(Map<String, Object> m, String k) {
     Object v = m.get(k);
-    return v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
+    if (v instanceof Number n) return n.doubleValue();
+    try {
+      return Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      throw new NumberFormatException(k + " must be a number, got \"" + v + "\"");
+    }
   }
 
   private static long l(Map<String, Object> m, String k) {
     Object v = m.get(k);
-    return v instanceof Number n && !(v instanceof Double) && !(v instanceof Float) ? n.longValue() : Long.parseLong(String.valueOf(v));
+    if (v instanceof Number n && !(v instanceof Double) && !(v instanceof Float)) return n.longValue();
+    try {
+      return Long.parseLong(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      throw new NumberFormatException(k + " must be a whole number, got \"" + v + "\"");
+    }
   }
 
   private static int i(Map<String, Object> m, String k) {
