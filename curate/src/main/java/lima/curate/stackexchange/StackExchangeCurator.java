@@ -145,7 +145,9 @@ public final class StackExchangeCurator {
               else join.addQuestion(p);
             } else if (p.isAnswer()) {
               stats.inc("input", "answers");
-              if (p.score() >= cfg.minScore()) join.addAnswer(p);
+              // A candidate's Markdown is made now, on the parser's thread, which has time to spare
+              // beside decompression; the join after the read then only converts questions.
+              if (p.score() >= cfg.minScore()) join.addAnswer(p, QaPair.markdown(p.body()));
             } else {
               stats.inc("input", "other_post_types");
             }
@@ -223,7 +225,7 @@ public final class StackExchangeCurator {
               return;
             }
             stats.inc("join", "pairs");
-            QaPair pair = new QaPair(site, q, j.answer());
+            QaPair pair = j.answerMarkdown() == null ? new QaPair(site, q, j.answer()) : QaPair.converted(site, q, j.answer(), null, j.answerMarkdown());
             String id = exampleId(site, q.id());
             Verdict v = siteVerdict(group);
             String stage = "site";
