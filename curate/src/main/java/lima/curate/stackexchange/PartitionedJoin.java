@@ -183,12 +183,21 @@ final class PartitionedJoin implements Closeable {
         } catch (EOFException e) {
           break;
         }
-        byte[] rec = new byte[total];
-        in.readFully(rec);
-        // Most questions have no candidate answer: their strings are never decoded.
-        long qid = ByteBuffer.wrap(rec, 1, 8).getLong();
+        // Most questions have no candidate answer: only their numbers are read, the strings are
+        // skipped on disk, never copied or decoded.
+        byte[] head = new byte[FIXED];
+        in.readFully(head);
+        long qid = ByteBuffer.wrap(head, 1, 8).getLong();
         List<long[]> cands = best.get(qid);
-        Post q = decode(ByteBuffer.wrap(rec), cands != null);
+        Post q;
+        if (cands == null) {
+          in.skipNBytes(total - FIXED);
+          q = decode(ByteBuffer.wrap(head), false);
+        } else {
+          byte[] rec = java.util.Arrays.copyOf(head, total);
+          in.readFully(rec, FIXED, total - FIXED);
+          q = decode(ByteBuffer.wrap(rec), true);
+        }
         Post a = null;
         String[] md = {null};
         if (cands != null) {
