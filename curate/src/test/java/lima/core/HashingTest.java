@@ -35,4 +35,15 @@ class HashingTest {
     assertEquals(Hashing.sha256("abcd"), Hashing.sha256(f));
     assertEquals(Hashing.sha256("abcd"), Hashing.sha256(tmp.resolve(".").resolve("x.txt")), "same file by another spelling");
   }
+
+  @Test
+  void aJustWrittenFileIsNotRememberedEvenIfRewrittenWithinTheSameClockTick() throws Exception {
+    Path f = tmp.resolve("racy.txt");
+    Files.writeString(f, "one");
+    FileTime t = Files.getLastModifiedTime(f); // now: too recent to be remembered
+    assertEquals(Hashing.sha256("one"), Hashing.sha256(f));
+    Files.writeString(f, "two");
+    Files.setLastModifiedTime(f, t); // same size, same time, as on a coarse file system clock
+    assertEquals(Hashing.sha256("two"), Hashing.sha256(f));
+  }
 }
