@@ -21,7 +21,32 @@ public final class Hashing {
     }
   }
 
+  /**
+   * The sha256 of a file, as lowercase hex. A run hashes each input twice (the fingerprint at the
+   * start, the manifest at the end): the digest is remembered per file, keyed by its real path, file
+   * key (inode), size and modification time, so an unchanged file is read once per process. As in
+   * git's "racy clean" rule, a file modified in the last few seconds is never remembered: file system
+   * clocks are coarse, so a rewrite of the same size could otherwise keep the same time.
+   */
   public static String sha256(Path file) throws IOException {
+    Path real = file.toRealPath();
+    var attrs = Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
+    String key = real + "\n" + attrs.fileKey() + "\n" + attrs.size() + "\n" + attrs.lastModifiedTime();
+    String known = FILE_DIGESTS.get(key);
+    if (known != null) return known;
+    long startedMillis = System.currentTimeMillis();
+    String d = digestFile(real);
+    if (attrs.lastModifiedTime().toMillis() < startedMillis - RACY_MILLIS) {
+      if (FILE_DIGESTS.size() >= 4096) FILE_DIGESTS.clear();
+      FILE_DIGESTS.put(key, d);
+    }
+    return d;
+  }
+
+  private static final long RACY_MILLIS = 3000;
+  private static final java.util.Map<String, String> FILE_DIGESTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String digestFile(Path file) throws IOException {
     MessageDigest md = sha256();
     byte[] buf = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file)) {

@@ -80,14 +80,24 @@ final class PartitionedJoin implements Closeable {
 
   void addQuestion(Post q) throws IOException {
     int p = partition(q.id());
-    write(out(questions, p, questionsFile(p)), q);
+    write(out(questions, p, questionsFile(p)), q, null);
     questionCount++;
   }
 
   void addAnswer(Post a) throws IOException {
+    addAnswer(a, null);
+  }
+
+  /**
+   * As {@link #addAnswer(Post)}, with the answer body already converted to Markdown (null: not
+   * converted); the join hands it back in {@link Joined#answerMarkdown()}. The curation converts
+   * candidate answers while the dump streams by, when the parser's core has time to spare, so the
+   * join after the read is shorter.
+   */
+  void addAnswer(Post a, String markdown) throws IOException {
     int p = partition(a.parentId());
     DataOutputStream o = out(answers, p, answersFile(p));
-    write(o, a);
+    write(o, a, markdown);
     answerCount++;
   }
 
@@ -115,8 +125,15 @@ final class PartitionedJoin implements Closeable {
     if (first != null) throw first;
   }
 
-  /** A question with its best answer, or with none (answer null). */
-  record Joined(Post question, Post answer) {}
+  /**
+   * A question with its best answer, or with none (answer null); {@code answerMarkdown} is the
+   * Markdown given to {@link #addAnswer(Post, String)}, or null.
+   */
+  record Joined(Post question, Post answer, String answerMarkdown) {
+    Joined(Post question, Post answer) {
+      this(question, answer, null);
+    }
+  }
 
   /** What to do with each question of a partition, in spill (= input) order. */
   @FunctionalInterface
@@ -166,13 +183,23 @@ final class PartitionedJoin implements Closeable {
         } catch (EOFException e) {
           break;
         }
-        byte[] rec = new byte[total];
-        in.readFully(rec);
-        // Most questions have no candidate answer: their strings are never decoded.
-        long qid = ByteBuffer.wrap(rec, 1, 8).getLong();
+        // Most questions have no candidate answer: only their numbers are read, the strings are
+        // skipped on disk, never copied or decoded.
+        byte[] head = new byte[FIXED];
+        in.readFully(head);
+        long qid = ByteBuffer.wrap(head, 1, 8).getLong();
         List<long[]> cands = best.get(qid);
-        Post q = decode(ByteBuffer.wrap(rec), cands != null);
+        Post q;
+        if (cands == null) {
+          in.skipNBytes(total - FIXED);
+          q = decode(ByteBuffer.wrap(head), false);
+        } else {
+          byte[] rec = java.util.Arrays.copyOf(head, total);
+          in.readFully(rec, FIXED, total - FIXED);
+          q = decode(ByteBuffer.wrap(rec), true);
+        }
         Post a = null;
+        String[] md = {null};
         if (cands != null) {
           long[] pick = cands.get(0);
           for (long[] c : cands) {
@@ -182,15 +209,16 @@ final class PartitionedJoin implements Closeable {
             }
             if (c[0] < pick[0]) pick = c;
           }
-          a = readAt(ach, pick[2]);
+          a = readAt(ach, pick[2], md);
         }
-        sink.accept(new Joined(q, a));
+        sink.accept(new Joined(q, a, md[0]));
       }
     }
   }
 
   // Record layout: int total length of what follows the length itself, then type byte, id, parentId,
-  // acceptedAnswerId, score, answerCount, flags, line, and the strings title, body, tags, license.
+  // acceptedAnswerId, score, answerCount, flags, line, and the strings title, body, tags, license,
+  // markdown (an answer's converted body, or absent).
   private record Header(long id, long parentId, int score, int rest, int total) {
     long length() {
       return 4L + total;
@@ -209,12 +237,13 @@ final class PartitionedJoin implements Closeable {
     return new Header(id, parent, score, total - (1 + 8 + 8 + 8 + 4), total);
   }
 
-  private static int write(DataOutputStream o, Post p) throws IOException {
+  private static int write(DataOutputStream o, Post p, String markdown) throws IOException {
     byte[] title = bytes(p.title());
     byte[] body = bytes(p.body());
     byte[] tags = bytes(p.tags().isEmpty() ? null : String.join("|", p.tags()));
     byte[] license = bytes(p.license());
-    int total = FIXED + 16 + len(title) + len(body) + len(tags) + len(license);
+    byte[] md = bytes(markdown);
+    int total = FIXED + 20 + len(title) + len(body) + len(tags) + len(license) + len(md);
     o.writeInt(total);
     o.writeByte(p.postTypeId());
     o.writeLong(p.id());
@@ -229,16 +258,19 @@ final class PartitionedJoin implements Closeable {
     str(o, body);
     str(o, tags);
     str(o, license);
+    str(o, md);
     return 4 + total;
   }
 
-  private static Post readAt(FileChannel ch, long offset) throws IOException {
+  private static Post readAt(FileChannel ch, long offset, String[] markdown) throws IOException {
     ByteBuffer len = ByteBuffer.allocate(4);
     readFully(ch, len, offset);
     int total = len.flip().getInt();
     ByteBuffer rec = ByteBuffer.allocate(total);
     readFully(ch, rec, offset + 4);
-    return decode(rec.flip(), true);
+    Post p = decode(rec.flip(), true);
+    markdown[0] = str(rec);
+    return p;
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

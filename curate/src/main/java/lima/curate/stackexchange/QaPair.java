@@ -19,7 +19,10 @@ public final class QaPair {
     this.answer = answer;
   }
 
-  /** A pair whose Markdown is already known (tests, or a converter run elsewhere). */
+  /**
+   * A pair whose Markdown is already known (tests, or a converter run elsewhere); a null Markdown is
+   * converted on first use as usual.
+   */
   public static QaPair converted(String site, Post question, Post answer, String questionMd, String answerMd) {
     QaPair p = new QaPair(site, question, answer);
     p.questionMarkdown = questionMd;
@@ -41,17 +44,18 @@ public final class QaPair {
 
   /** The question body as Markdown ("" when the body is absent). */
   public String questionMarkdown() {
-    if (questionMarkdown == null) questionMarkdown = convert(question.body());
+    if (questionMarkdown == null) questionMarkdown = markdown(question.body());
     return questionMarkdown;
   }
 
   /** The answer body as Markdown: the text the length, first-person and reference filters measure. */
   public String answerMarkdown() {
-    if (answerMarkdown == null) answerMarkdown = convert(answer.body());
+    if (answerMarkdown == null) answerMarkdown = markdown(answer.body());
     return answerMarkdown;
   }
 
-  private static String convert(String html) {
+  /** A body as the pair shows it: Markdown, stripped; "" for an absent or blank body. */
+  public static String markdown(String html) {
     if (html == null || html.isBlank()) return "";
     return HtmlToMarkdown.convert(html).strip();
   }

@@ -85,8 +85,16 @@ public final class StackExchangeCurator {
     for (Path p : inputs) dumps.addAll(DumpSource.resolve(p, cfg.site()));
     if (cfg.site() != null && dumps.size() > 1)
       throw new lima.core.UserException("--site names one site, but " + dumps.size() + " dumps were given");
-    String fp = RunDir.fingerprint(COMMAND, cfg.describe(), options.seed(), inputs);
-    if (ifChanged && RunDir.upToDate(options.out(), fp)) return new Result(true, 0, 0, 0, 0, 0, options.out());
+    // The fingerprint hashes every input (a 7z of gigabytes). Unless it decides whether to run at all,
+    // it is computed on its own thread while the dumps are read; the manifest reuses the digests.
+    java.util.concurrent.FutureTask<String> fp =
+        new java.util.concurrent.FutureTask<>(() -> RunDir.fingerprint(COMMAND, cfg.describe(), options.seed(), inputs));
+    if (ifChanged) {
+      fp.run();
+      if (RunDir.upToDate(options.out(), fingerprint(fp))) return new Result(true, 0, 0, 0, 0, 0, options.out());
+    } else {
+      Thread.ofPlatform().daemon().name("se-fingerprint").start(fp);
+    }
     try (RunDir run = RunDir.open(options)) {
       cfg.describe().forEach(run::config);
       for (Path p : inputs) run.input(p);
@@ -101,12 +109,26 @@ public final class StackExchangeCurator {
           throw new BadInputException(
               c.firstUnreadable + (dumps.size() > 1 ? " (and no other input could be read either)" : ""));
         long written = c.write();
-        run.finish(COMMAND, List.of(RunDir.EXAMPLES), fp);
+        run.finish(COMMAND, List.of(RunDir.EXAMPLES), fingerprint(fp));
         return new Result(
             false, c.read, c.stats.get("join", "pairs"), c.kept.size(), written, run.badRecords(), options.out());
       } finally {
         deleteTree(spill);
       }
+    }
+  }
+
+  private static String fingerprint(java.util.concurrent.FutureTask<String> fp) throws IOException {
+    try {
+      return fp.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while hashing the inputs");
+    } catch (ExecutionException e) {
+      Throwable t = e.getCause();
+      if (t instanceof IOException io) throw io;
+      if (t instanceof RuntimeException re) throw re;
+      throw new IllegalStateException(t);
     }
   }
 
@@ -145,7 +167,9 @@ public final class StackExchangeCurator {
               else join.addQuestion(p);
             } else if (p.isAnswer()) {
               stats.inc("input", "answers");
-              if (p.score() >= cfg.minScore()) join.addAnswer(p);
+              // A candidate's Markdown is made now, on the parser's thread, which has time to spare
+              // beside decompression; the join after the read then only converts questions.
+              if (p.score() >= cfg.minScore()) join.addAnswer(p, QaPair.markdown(p.body()));
             } else {
               stats.inc("input", "other_post_types");
             }
@@ -223,7 +247,7 @@ public final class StackExchangeCurator {
               return;
             }
             stats.inc("join", "pairs");
-            QaPair pair = new QaPair(site, q, j.answer());
+            QaPair pair = j.answerMarkdown() == null ? new QaPair(site, q, j.answer()) : QaPair.converted(site, q, j.answer(), null, j.answerMarkdown());
             String id = exampleId(site, q.id());
             Verdict v = siteVerdict(group);
             String stage = "site";

@@ -63,6 +63,32 @@ class PartitionedJoinTest {
   }
 
   @Test
+  void carriesTheTopAnswersMarkdownGivenWhileReading() throws Exception {
+    try (PartitionedJoin j = new PartitionedJoin(tmp.resolve("m"), 2)) {
+      j.addQuestion(question(40, 0));
+      j.addAnswer(answer(41, 40, 12), "answer 41 é *md*");
+      j.addAnswer(answer(42, 40, 20), "answer 42 **md**");
+      j.addQuestion(question(50, 0));
+      j.addAnswer(answer(51, 50, 12)); // no Markdown given
+      j.finishWriting();
+      Map<Long, String> md = new HashMap<>();
+      Map<Long, Post> answers = new HashMap<>();
+      for (int p = 0; p < 2; p++)
+        j.join(
+            p,
+            x -> {
+              md.put(x.question().id(), x.answerMarkdown());
+              answers.put(x.question().id(), x.answer());
+            });
+      assertEquals("answer 42 **md**", md.get(40L));
+      assertEquals(answer(42, 40, 20), answers.get(40L), "the answer itself round-trips beside its Markdown");
+      assertTrue(md.containsKey(50L));
+      assertNull(md.get(50L));
+      assertEquals(51L, answers.get(50L).id());
+    }
+  }
+
+  @Test
   void agreesWithAnInMemoryJoinOnRandomInput() throws Exception {
     long seed = 99;
     System.out.println("PartitionedJoinTest seed " + seed);
