@@ -56,6 +56,7 @@ public final class LimaCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new LimaCommand());
     cl.setExecutionExceptionHandler(LimaCommand::handle);
+    cl.setParameterExceptionHandler(LimaCommand::badCommandLine);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
@@ -65,6 +66,17 @@ public final class LimaCommand implements Runnable {
     while (c.getParent() != null) c = c.getParent();
     Object o = c.getCommand();
     return (o instanceof LimaCommand l && l.stacktrace) || java.util.List.of(lima.core.Invocation.args().toArray()).contains("--stacktrace");
+  }
+
+  /** A bad option or parameter: the error in one line and where to read more, not the whole usage. */
+  static int badCommandLine(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("lima " + cl.getCommandName() + ": " + ex.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    err.println("(see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+    err.flush();
+    return ExitCodes.USAGE;
   }
 
   /** One line for the user, a stack trace only with --stacktrace. */

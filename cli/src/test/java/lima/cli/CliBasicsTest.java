@@ -40,6 +40,15 @@ class CliBasicsTest {
   }
 
   @Test
+  void badOptionIsShortAndPointsToHelp() {
+    LimaRun r = run("stats", "--bogus", "x.jsonl");
+    assertEquals(ExitCodes.USAGE, r.code());
+    assertTrue(r.err().startsWith("lima stats: Unknown option: '--bogus'"), r.err());
+    assertTrue(r.err().contains("(see 'lima stats --help')"), r.err());
+    assertFalse(r.err().contains("Usage:"), "no full usage dump: " + r.err());
+  }
+
+  @Test
   void missingFileIsOneLineAndExit2() {
     LimaRun r = run("stats", tmp.resolve("nope.jsonl").toString());
     assertEquals(ExitCodes.USAGE, r.code());

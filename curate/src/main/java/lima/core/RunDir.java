@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * <p>Guarantees: a lock ({@code OUT/.lock}) keeps two runs from writing the same folder; an existing
  * non-empty folder is refused without {@code force}; every file appears complete or not at all; bad
  * records are counted, written to rejects with a reason, and stop the run only past {@code
- * maxErrors}.
+ * maxErrors}. A run that stops early keeps its {@code rejects.jsonl} and {@code stats.json} (marked
+ * {@code incomplete}) but writes no manifest.
  */
 public final class RunDir implements Closeable {
   public static final String EXAMPLES = "examples.jsonl";
@@ -279,7 +280,16 @@ public final class RunDir implements Closeable {
   @Override
   public synchronized void close() throws IOException {
     try {
-      if (rejects != null) rejects.close();
+      if (!finished && rejects != null) {
+        // A run that stops early (too many bad records, a fatal input error) keeps what explains it:
+        // rejects.jsonl and stats.json, marked incomplete. No manifest is written, so the folder never
+        // passes for a finished run, and examples.jsonl (never committed) does not appear.
+        rejects.commit();
+        stats.note("incomplete", true);
+        writeJson(STATS, stats.snapshot());
+      } else if (rejects != null) {
+        rejects.close();
+      }
     } finally {
       try {
         lock.release();

@@ -73,5 +73,9 @@ class RunDirTest {
       assertTrue(e.getMessage().startsWith("f.xml:9: bad row"), e.getMessage());
       assertEquals(2, run.stats().get("input", "bad_records"));
     }
+    Path out = tmp.resolve("e");
+    assertTrue(Files.readString(out.resolve(RunDir.REJECTS)).contains("f.xml:9"), "a stopped run keeps its rejects");
+    assertTrue(Json.MAPPER.readTree(out.resolve(RunDir.STATS).toFile()).at("/notes/incomplete").asBoolean());
+    assertFalse(Files.exists(out.resolve(RunDir.MANIFEST)), "no manifest for an unfinished run");
   }
 }
