@@ -62,9 +62,12 @@ final class DataCard {
         cfg.describe(), result.duplicates(), cfg.contaminationThreshold(), cfg.contaminationCut(), result.contaminated()));
     sb.append("Filters of each input run (from its `stats.json`: stage, reason, count):\n\n");
     Set<Path> seen = new LinkedHashSet<>();
-    for (Dedup.Input in : files.values()) {
+    for (var fe : files.entrySet()) {
+      Dedup.Input in = fe.getValue();
       if (!seen.add(in.examples())) continue;
-      sb.append("- `").append(in.examples()).append("`");
+      // The path as the recipe names it (relative to --inputs), so the card does not depend on where
+      // the inputs happen to live.
+      sb.append("- `").append(fe.getKey().path()).append("`");
       Map<String, Object> st = Mix.upstreamStats(in.examples());
       if (st.isEmpty()) {
         sb.append(": no stats.json\n");
@@ -91,15 +94,21 @@ final class DataCard {
       sb.append("- **").append(k).append("** (").append(l.name()).append("): ").append(l.text()).append('\n');
     }
     sb.append("\n").append(Licences.LIMA_NOTE).append("\n\n");
-    List<String> links = new ArrayList<>();
+    // Links per source: Stack Exchange posts need attribution under CC BY-SA; other sources that carry a
+    // link (Reddit posts) are listed under their own heading.
+    Map<String, List<String>> links = new TreeMap<>();
     for (var split : List.of(Map.entry("train", train), Map.entry("dev", dev), Map.entry("test", test)))
       for (Example e : split.getValue()) {
         String url = url(e);
-        if (url != null) links.add(String.format(Locale.ROOT, "- %s `%s`: <%s>%s", split.getKey(), e.id(), url, author(e)));
+        if (url != null)
+          links.computeIfAbsent(e.source(), k -> new ArrayList<>())
+              .add(String.format(Locale.ROOT, "- %s `%s`: <%s>%s", split.getKey(), e.id(), url, author(e)));
       }
-    if (!links.isEmpty()) {
-      sb.append("### Stack Exchange posts used (CC BY-SA; attribution by link)\n\n");
-      for (String l : links) sb.append(l).append('\n');
+    for (var en : links.entrySet()) {
+      sb.append(en.getKey().equals("stackexchange")
+          ? "### Stack Exchange posts used (CC BY-SA; attribution by link)\n\n"
+          : "### Posts used from source `" + en.getKey() + "` (links)\n\n");
+      for (String l : en.getValue()) sb.append(l).append('\n');
       sb.append('\n');
     }
     sb.append("## Provenance\n\n`manifest.json` records the sha256 of every input and output and embeds the manifest of every input run ")
