@@ -42,8 +42,8 @@ public record Placement(Device device, DataType dtype) {
       case "gpu", "cuda" -> {
         int gpus = gpuCount();
         if (gpus <= 0)
-          throw new UserException("--device gpu: no GPU is visible to the PyTorch engine (this build carries the CPU-only PyTorch native library, or no CUDA device/driver is present); "
-              + "build with the CUDA native (mvn -Pcuda ..., see docs/model.md) on a machine with an NVIDIA GPU, or use --device cpu", ExitCodes.USAGE);
+          throw new UserException("--device gpu: no GPU is visible to the PyTorch engine (this build has the CPU-only PyTorch native library, or there is no CUDA device/driver); "
+              + "for GPU runs build with mvn -Pcuda and give it a CUDA libtorch 2.7.1 (docs/model.md, \"Running on a GPU\"), or use --device cpu", ExitCodes.USAGE);
         d = Device.gpu();
       }
       default -> throw new UserException("--device must be cpu or gpu, got '" + device + "'", ExitCodes.USAGE);
