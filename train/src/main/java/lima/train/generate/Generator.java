@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import lima.core.UserException;
 import lima.train.chat.ChatFormat;
 import lima.train.model.KvCache;
 import lima.train.model.LlamaModel;
+import lima.train.model.Placement;
 import lima.train.tokenizer.LimaTokenizer;
 import lima.train.tokenizer.Tokenizers;
 
@@ -66,11 +68,16 @@ public final class Generator implements AutoCloseable {
 
   /** Loads a Hugging Face model folder (config.json, safetensors, tokenizer) on the PyTorch engine's default device. */
   public static Generator open(Path modelDir) throws IOException {
-    NDManager manager = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice(), "PyTorch");
+    return open(modelDir, new Placement(Engine.getEngine("PyTorch").defaultDevice(), DataType.FLOAT32));
+  }
+
+  /** Loads a model folder onto {@code placement}'s device, in its dtype (see {@link Placement}). */
+  public static Generator open(Path modelDir, Placement placement) throws IOException {
+    NDManager manager = NDManager.newBaseManager(placement.device(), "PyTorch");
     LlamaModel model = null;
     LimaTokenizer tok = null;
     try {
-      model = LlamaModel.load(modelDir, manager);
+      model = LlamaModel.load(modelDir, manager, placement.dtype());
       tok = Tokenizers.open(modelDir);
       return new Generator(model, tok, manager, true);
     } catch (IOException | RuntimeException e) {

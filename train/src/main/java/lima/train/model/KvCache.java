@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of the positions already seen, per layer, for incremental decoding: {@code [batch,
- * kvHeads, capacity, headDim]} fp32 arrays written in place and grown by doubling, so appending a token
+ * kvHeads, capacity, headDim]} arrays in the model's dtype (fp32 or fp16) written in place and grown by doubling, so appending a token
  * costs no copy of the past. One cache serves one sequence (batch) at a time; not thread-safe.
  */
 public final class KvCache implements AutoCloseable {
@@ -45,7 +45,7 @@ public final class KvCache implements AutoCloseable {
     Shape s = k.getShape();
     int t = (int) s.get(2);
     int need = length + t;
-    if (keys[layer] == null || need > capacity(layer)) grow(layer, s, need);
+    if (keys[layer] == null || need > capacity(layer)) grow(layer, k, need);
     NDIndex at = new NDIndex(":, :, {}:{}", length, need);
     keys[layer].set(at, k);
     values[layer].set(at, v);
@@ -57,13 +57,15 @@ public final class KvCache implements AutoCloseable {
     return (int) keys[layer].getShape().get(2);
   }
 
-  private void grow(int layer, Shape s, int need) {
+  private void grow(int layer, NDArray k, int need) {
+    Shape s = k.getShape();
     int cap = Math.max(64, capacity);
     while (cap < need) cap *= 2;
     capacity = Math.max(capacity, cap);
     Shape shape = new Shape(s.get(0), s.get(1), cap, s.get(3));
-    NDArray nk = manager.zeros(shape, DataType.FLOAT32);
-    NDArray nv = manager.zeros(shape, DataType.FLOAT32);
+    DataType dt = k.getDataType();
+    NDArray nk = manager.zeros(shape, dt);
+    NDArray nv = manager.zeros(shape, dt);
     NDScope.unregister(nk, nv);
     if (keys[layer] != null && length > 0) {
       NDIndex old = new NDIndex(":, :, :{}", length);

@@ -93,8 +93,16 @@ public final class LlamaLayer extends AbstractBlock {
     // repeating keys and values.
     NDArray qg = qs.reshape(b, kvh, g * t, hd);
     NDArray scores = qg.matMul(ks.transpose(0, 1, 3, 2)).mul(k0.scale);
-    if (mask != null) scores = scores.reshape(b, kvh, g, t, s).add(mask).reshape(b, kvh, g * t, s);
-    NDArray probs = scores.softmax(-1);
+    if (mask != null && scores.getDataType() == DataType.FLOAT32) scores = scores.reshape(b, kvh, g, t, s).add(mask).reshape(b, kvh, g * t, s);
+    NDArray probs;
+    if (scores.getDataType() == DataType.FLOAT32) {
+      probs = scores.softmax(-1);
+    } else {
+      // fp16: mask and softmax in fp32, probabilities cast back (transformers' softmax(dtype=float32).to(dtype)).
+      NDArray sf = scores.toType(DataType.FLOAT32, false);
+      if (mask != null) sf = sf.reshape(b, kvh, g, t, s).add(mask).reshape(b, kvh, g * t, s);
+      probs = sf.softmax(-1).toType(scores.getDataType(), false);
+    }
     NDArray attn = probs.matMul(vs).reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
     NDArray attnOut = Linear.linear(attn, value(ps, o, d, training)).singletonOrThrow();
     attnOut = dropout(attnOut, training);

@@ -36,6 +36,12 @@ import lima.train.safetensors.TensorInfo;
  * embedding, {@link LlamaLayer}s, a final RMSNorm and the output head (tied to the embedding or its own
  * {@code lm_head}).
  *
+ * <p>Inference may run in float16 ({@link #load(Path, NDManager, DataType)}): weights, activations and the
+ * KV cache are then fp16, while the numerically sensitive parts stay in fp32 as in transformers: the
+ * RMSNorm variance and normalisation (cast back before the weight), the attention softmax (scores and
+ * mask in fp32, probabilities cast back), and the logits ({@link #forward} always returns fp32). Training
+ * is fp32 only.
+ *
  * <p>Two ways to run it. {@link #forward(NDArray, KvCache, boolean, boolean)} with a {@link KvCache}
  * decodes incrementally (generation); with a null cache it runs whole sequences, and with {@code
  * training=true} inside a {@code GradientCollector} it is differentiable (residual dropout active) — the
@@ -57,23 +63,27 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
   private final List<LlamaLayer> layers = new ArrayList<>();
   private final Rope rope;
   private final Constants constants;
+  private final DataType dtype;
 
   /** Scalars as arrays: arithmetic with Java numbers can corrupt DJL gradients. */
   static final class Constants {
     final NDArray eps;
     final NDArray scale;
 
-    Constants(NDManager m, LlamaConfig c) {
+    /** eps stays fp32 (RMSNorm statistics are fp32); scale has the compute dtype. */
+    Constants(NDManager m, LlamaConfig c, DataType dtype) {
       eps = m.full(new Shape(), (float) c.rmsNormEps());
-      scale = m.full(new Shape(), (float) (1.0 / Math.sqrt(c.headDim())));
+      scale = m.full(new Shape(), (float) (1.0 / Math.sqrt(c.headDim())), dtype);
     }
   }
 
-  private LlamaModel(LlamaConfig config, NDManager parent) {
+  private LlamaModel(LlamaConfig config, NDManager parent, DataType dtype) {
+    if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) throw new IllegalArgumentException("model dtype must be FLOAT32 or FLOAT16, got " + dtype);
     this.config = config;
+    this.dtype = dtype;
     this.manager = parent.newSubManager();
-    this.constants = new Constants(manager, config);
-    this.rope = new Rope(manager, config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta());
+    this.constants = new Constants(manager, config, dtype);
+    this.rope = new Rope(manager, config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta(), dtype);
     embed = addParameter(Parameter.builder().setName("model.embed_tokens.weight").setType(Parameter.Type.WEIGHT).build());
     for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(addChildBlock("layer" + i, new LlamaLayer(config, constants)));
     norm = addParameter(Parameter.builder().setName("model.norm.weight").setType(Parameter.Type.GAMMA).build());
@@ -86,6 +96,11 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
 
   public NDManager manager() {
     return manager;
+  }
+
+  /** The dtype of the weights, activations and KV cache: FLOAT32, or FLOAT16 for inference. */
+  public DataType dtype() {
+    return dtype;
   }
 
   public List<LlamaLayer> layers() {
@@ -124,15 +139,29 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
    * (a sub-manager is made; close the model to free it). Names and shapes are checked against the config.
    */
   public static LlamaModel load(Path dir, NDManager parent) throws IOException {
+    return load(dir, parent, DataType.FLOAT32);
+  }
+
+  /**
+   * Loads a model folder for inference in {@code dtype} (FLOAT32, or FLOAT16: each tensor is read as fp32
+   * and cast, one at a time) on the device of {@code parent}.
+   */
+  public static LlamaModel load(Path dir, NDManager parent, DataType dtype) throws IOException {
     LlamaConfig config = LlamaConfig.read(dir);
     try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(dir)) {
       check(config, ck);
-      LlamaModel m = new LlamaModel(config, parent);
+      LlamaModel m = new LlamaModel(config, parent, dtype);
       try {
         for (var e : m.hfParameters().entrySet()) {
           TensorInfo t = ck.tensor(e.getKey());
           ByteBuffer data = ck.readDirect(e.getKey());
-          e.getValue().setArray(m.manager.create(data, new Shape(t.shape()), DataType.FLOAT32));
+          NDArray a = m.manager.create(data, new Shape(t.shape()), DataType.FLOAT32);
+          if (dtype != DataType.FLOAT32) {
+            NDArray cast = a.toType(dtype, false);
+            a.close();
+            a = cast;
+          }
+          e.getValue().setArray(a);
         }
       } catch (IOException | RuntimeException ex) {
         m.close();
@@ -163,7 +192,7 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
    * seed gives the same weights on any engine), norm weights 1.
    */
   public static LlamaModel random(LlamaConfig config, NDManager parent, long seed) {
-    LlamaModel m = new LlamaModel(config, parent);
+    LlamaModel m = new LlamaModel(config, parent, DataType.FLOAT32);
     SplittableRandom rng = new SplittableRandom(seed);
     for (var e : m.hfParameters().entrySet()) {
       long[] shape = config.expectedTensors().get(e.getKey());
@@ -189,7 +218,7 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
     LlamaConfig c = config;
     LlamaConfig grown = new LlamaConfig(c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.intermediateSize(),
         c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.bosTokenId(), c.eosTokenIds(), c.maxPositionEmbeddings(), c.vocabSize() + extra, c.headDim(), c.torchDtype());
-    LlamaModel m = new LlamaModel(grown, parent);
+    LlamaModel m = new LlamaModel(grown, parent, dtype);
     Map<String, Parameter> from = hfParameters();
     for (var e : m.hfParameters().entrySet()) {
       NDArray old = from.get(e.getKey()).getArray();
@@ -215,8 +244,10 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
     SafetensorsWriter w = new SafetensorsWriter(dtype, 5_000_000_000L, null);
     for (var e : hfParameters().entrySet()) {
       NDArray a = e.getValue().getArray();
-      FloatBuffer fb = a.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+      NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+      FloatBuffer fb = f.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
       w.add(e.getKey(), a.getShape().getShape(), fb);
+      if (f != a) f.close();
     }
     List<Path> files = w.write(dir);
     config.write(dir);
@@ -226,9 +257,15 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Forward
 
+  /** RMSNorm; for a non-fp32 {@code x} the statistics and normalisation run in fp32 and are cast back before the weight (as transformers' LlamaRMSNorm). */
   static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
-    NDArray var = x.mul(x).mean(new int[] {-1}, true);
-    return x.div(var.add(eps).sqrt()).mul(weight);
+    if (x.getDataType() == DataType.FLOAT32) {
+      NDArray var = x.mul(x).mean(new int[] {-1}, true);
+      return x.div(var.add(eps).sqrt()).mul(weight);
+    }
+    NDArray xf = x.toType(DataType.FLOAT32, false);
+    NDArray var = xf.mul(xf).mean(new int[] {-1}, true);
+    return xf.div(var.add(eps).sqrt()).toType(x.getDataType(), false).mul(weight);
   }
 
   /**
@@ -239,7 +276,7 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
    *     position 0
    * @param training true for a training pass (residual dropout on; call inside a GradientCollector)
    * @param lastOnly compute logits for the last position only ({@code [B, 1, V]}), as generation needs
-   * @return logits {@code [B, T, V]} (or {@code [B, 1, V]})
+   * @return fp32 logits {@code [B, T, V]} (or {@code [B, 1, V]}), whatever the model's dtype
    */
   public NDArray forward(NDArray ids, KvCache cache, boolean training, boolean lastOnly) {
     return forward(null, ids, cache, training, lastOnly);
@@ -264,7 +301,8 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
     if (lastOnly && t > 1) x = x.get(new NDIndex(":, -1:, :"));
     x = rmsNorm(x, LlamaLayer.value(ps, norm, d, training), constants.eps);
     Parameter head = lmHead == null ? embed : lmHead;
-    return Linear.linear(x, LlamaLayer.value(ps, head, d, training)).singletonOrThrow();
+    NDArray logits = Linear.linear(x, LlamaLayer.value(ps, head, d, training)).singletonOrThrow();
+    return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
   }
 
   /** Additive mask [T, past+T]: 0 where query i (at position past+i) may see key j, -inf after it. */

@@ -3,6 +3,7 @@ package lima.train.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -16,7 +17,8 @@ final class Rope {
   private final NDArray sinSigned; // [maxPos, D]: -sin on the first half, +sin on the second
   private final int half;
 
-  Rope(NDManager manager, int headDim, int maxPos, double theta) {
+  /** Tables computed in fp32 and stored in {@code dtype} (the activations' dtype), as transformers casts cos/sin to x's dtype. */
+  Rope(NDManager manager, int headDim, int maxPos, double theta, DataType dtype) {
     half = headDim / 2;
     float[] c = new float[maxPos * headDim];
     float[] s = new float[maxPos * headDim];
@@ -31,8 +33,17 @@ final class Rope {
         s[p * headDim + half + i] = sv;
       }
     }
-    cos = manager.create(c, new Shape(maxPos, headDim));
-    sinSigned = manager.create(s, new Shape(maxPos, headDim));
+    NDArray cf = manager.create(c, new Shape(maxPos, headDim));
+    NDArray sf = manager.create(s, new Shape(maxPos, headDim));
+    if (dtype == DataType.FLOAT32) {
+      cos = cf;
+      sinSigned = sf;
+    } else {
+      cos = cf.toType(dtype, false);
+      sinSigned = sf.toType(dtype, false);
+      cf.close();
+      sf.close();
+    }
   }
 
   /** Cos and signed-sin rows for positions [start, start+t). */

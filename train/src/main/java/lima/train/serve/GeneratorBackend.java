@@ -39,7 +39,12 @@ public final class GeneratorBackend implements CompletionBackend {
 
   /** Loads a model folder (config.json, safetensors, tokenizer); the id is the folder's name unless given. */
   public static GeneratorBackend open(Path modelDir, String modelId, int parallel) throws IOException {
-    Generator g = Generator.open(modelDir);
+    return open(modelDir, modelId, parallel, lima.train.model.Placement.CPU_FP32);
+  }
+
+  /** As {@link #open(Path, String, int)}, on the given device and dtype. */
+  public static GeneratorBackend open(Path modelDir, String modelId, int parallel, lima.train.model.Placement placement) throws IOException {
+    Generator g = Generator.open(modelDir, placement);
     try {
       String id = modelId != null ? modelId : modelDir.toAbsolutePath().normalize().getFileName().toString();
       return new GeneratorBackend(g, id, parallel);

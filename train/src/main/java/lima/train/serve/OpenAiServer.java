@@ -100,7 +100,12 @@ public final class OpenAiServer implements AutoCloseable {
    * token is generated before the port opens (warm-up).
    */
   public static OpenAiServer open(java.nio.file.Path modelDir, String modelId, ServeOptions opts, Consumer<String> log) throws IOException {
-    GeneratorBackend backend = GeneratorBackend.open(modelDir, modelId, opts.maxConcurrency());
+    return open(modelDir, modelId, opts, log, lima.train.model.Placement.CPU_FP32);
+  }
+
+  /** As {@link #open(java.nio.file.Path, String, ServeOptions, Consumer)}, with the model on the given device and dtype. */
+  public static OpenAiServer open(java.nio.file.Path modelDir, String modelId, ServeOptions opts, Consumer<String> log, lima.train.model.Placement placement) throws IOException {
+    GeneratorBackend backend = GeneratorBackend.open(modelDir, modelId, opts.maxConcurrency(), placement);
     try {
       // One token first, so the engine's one-off start-up cost is not paid by the first client.
       backend.generate(backend.completionPrompt(""), opts.defaults().withMaxNewTokens(1).withTemperature(0).withStop(java.util.List.of()), lima.train.generate.TokenListener.NONE);
