@@ -18,7 +18,7 @@ import java.io.Reader;
  */
 final class ResyncReader extends Reader {
   static final String PREFIX = "<posts>";
-  static final int DEFAULT_WINDOW = 1 << 20;
+  static final int DEFAULT_WINDOW = 1 << 18;
 
   private final Reader src;
   private final char[] ring;
@@ -78,7 +78,22 @@ final class ResyncReader extends Reader {
       prefixLeft -= n;
       return n;
     }
-    if (next == filled && !fetch()) return -1;
+    if (next == filled) {
+      // The usual path: decode straight into the caller's buffer, then keep a copy in the ring.
+      if (eof) return -1;
+      int n = src.read(cbuf, off, Math.min(len, ring.length >> 2));
+      if (n < 0) {
+        eof = true;
+        return -1;
+      }
+      int at = (int) (filled & mask);
+      int first = Math.min(n, ring.length - at);
+      System.arraycopy(cbuf, off, ring, at, first);
+      if (first < n) System.arraycopy(cbuf, off + first, ring, 0, n - first);
+      filled += n;
+      next = filled;
+      return n;
+    }
     int at = (int) (next & mask);
     int n = (int) Math.min(Math.min(len, filled - next), ring.length - at);
     System.arraycopy(ring, at, cbuf, off, n);
