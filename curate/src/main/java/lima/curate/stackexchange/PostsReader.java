@@ -225,9 +225,19 @@ public final class PostsReader implements Closeable {
     } catch (XMLStreamException ignored) {
       // The failed parser holds nothing that needs keeping.
     }
-    long skipped = text.resync(at);
     malformed++;
     String msg = message(e);
+    long open = text.rowLineAt(at);
+    if (open >= 0) {
+      // The parser stopped at a row that starts its line: the row before it was left open (a lost
+      // quote or '>') and is the one dropped; this row is read again by a fresh parser.
+      text.resumeAt(open);
+      onBad.bad(where(loc), "not well-formed XML, the row before this line is not closed and is dropped; reading resumes at line " + line + " (" + msg + ")", excerpt);
+      lineOffset = line - 1;
+      newParser();
+      return;
+    }
+    long skipped = text.resync(at);
     if (skipped < 0) {
       done = true;
       onBad.bad(where(loc), "not well-formed XML, no row follows it in the file (" + msg + ")", excerpt);
@@ -235,11 +245,15 @@ public final class PostsReader implements Closeable {
     }
     onBad.bad(where(loc), "not well-formed XML, reading resumes at line " + (line + skipped) + " (" + msg + ")", excerpt);
     lineOffset = line + skipped - 1;
+    newParser();
+  }
+
+  private void newParser() {
     try {
       xml = FACTORY.createXMLStreamReader(text);
-    } catch (XMLStreamException e2) {
+    } catch (XMLStreamException e) {
       done = true;
-      throw fatal(e2);
+      throw fatal(e);
     }
   }
 

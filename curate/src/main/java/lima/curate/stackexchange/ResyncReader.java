@@ -126,6 +126,42 @@ final class ResyncReader extends Reader {
   }
 
   /**
+   * When the parser failed on the {@code <} of a {@code <row} element that starts a line (blanks
+   * before it allowed), the row before it was left open and this row may well be fine: returns the
+   * start of that line, for {@link #resumeAt}, provided it lies after the current parser's start (so
+   * each resync moves forward). Otherwise -1. {@code p} is the error position; Woodstox puts it at
+   * the offending character or just after it, so both are tried. Only the window is looked at.
+   */
+  long rowLineAt(long p) {
+    for (long cand = p; cand >= p - 1; cand--) {
+      if (!inWindow(cand) || cand + 5 > filled || !isRowStart(cand)) continue;
+      long q = cand;
+      while (q > 0 && inWindow(q - 1) && (at(q - 1) == ' ' || at(q - 1) == '\t')) q--;
+      if (q > 0 && !(inWindow(q - 1) && at(q - 1) == '\n')) continue;
+      if (q > base) return q;
+    }
+    return -1;
+  }
+
+  private char at(long p) {
+    return ring[(int) (p & mask)];
+  }
+
+  private boolean isRowStart(long p) {
+    if (at(p) != '<' || at(p + 1) != 'r' || at(p + 2) != 'o' || at(p + 3) != 'w') return false;
+    char e = at(p + 4);
+    return e == ' ' || e == '\t' || e == '\r' || e == '\n' || e == '/' || e == '>';
+  }
+
+  /** Arranges for the next reads to deliver {@link #PREFIX} and then the text from absolute {@code start}. */
+  void resumeAt(long start) {
+    next = start;
+    prefixLeft = PREFIX.length();
+    base = start;
+    basePrefix = PREFIX.length();
+  }
+
+  /**
    * Moves to the start of the first line after absolute position {@code from} that begins (after
    * blanks) with a {@code <row} element, and arranges for the next reads to deliver {@link #PREFIX}
    * and then the text from there on. Returns how many line ends lie between {@code from} and that
@@ -155,11 +191,7 @@ final class ResyncReader extends Reader {
       }
       if (row) {
         // From the line start, blanks included, so that columns stay the file's.
-        long start = q - p < ring.length >> 2 ? p : q;
-        next = start;
-        prefixLeft = PREFIX.length();
-        base = start;
-        basePrefix = PREFIX.length();
+        resumeAt(q - p < ring.length >> 2 ? p : q);
         return lines;
       }
       p = q;

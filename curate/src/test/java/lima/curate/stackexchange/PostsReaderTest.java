@@ -157,6 +157,18 @@ class PostsReaderTest {
   }
 
   @Test
+  void aRowLeftOpenIsNoticedOnTheNextLineWhichIsStillRead() throws Exception {
+    // Row 2's Body quote is never closed: the parser only fails at the '<' that starts line 5.
+    Read r = readAll(doc(row(1), "  <row Id=\"2\" PostTypeId=\"1\" Body=\"cut", row(3), "  <row Id=\"4\" PostTypeId=\"1\" Body=\"cut />", row(5)));
+    assertEquals(List.of(1L, 3L, 5L), ids(r), r.bad().toString());
+    assertEquals(List.of(3L, 5L, 7L), r.posts().stream().map(Post::line).toList());
+    assertEquals(2, r.bad().size(), r.bad().toString());
+    assertTrue(r.bad().get(0).startsWith("test.xml:5:3: "), r.bad().get(0));
+    assertTrue(r.bad().get(0).contains("the row before this line is not closed and is dropped; reading resumes at line 5"), r.bad().get(0));
+    assertTrue(r.bad().get(1).startsWith("test.xml:7:3: "), r.bad().get(1));
+  }
+
+  @Test
   void badLastRowEndsTheFileWithoutLosingWhatCameBefore() throws Exception {
     Read r = readAll(doc(row(1), row(2), "  <row Id=\"3\" PostTypeId=\"1\" Body=\"<\" />"));
     assertEquals(List.of(1L, 2L), ids(r));
