@@ -169,6 +169,44 @@ class PostsReaderTest {
   }
 
   @Test
+  void anySingleDamagedRowCostsThatRowOnly() throws Exception {
+    String good = java.nio.file.Files.readString(StackExchangeCuratorTest.samples().resolve("unix.stackexchange.com/Posts.xml"));
+    Read clean = readAll(good);
+    String[] lines = good.split("\n", -1);
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+    int tried = 0;
+    for (int i = 0; i < 300; i++) {
+      int k = rnd.nextInt(lines.length);
+      String line = lines[k];
+      int open = line.indexOf("<row ");
+      if (open < 0) continue;
+      int close = line.lastIndexOf("/>");
+      String damaged;
+      if (rnd.nextBoolean()) {
+        // A stray '<' anywhere inside the row's tag.
+        int at = open + 5 + rnd.nextInt(close - open - 5);
+        damaged = line.substring(0, at) + "<" + line.substring(at);
+      } else {
+        // A lost quote: the value runs on, at worst to the next line.
+        java.util.List<Integer> quotes = new java.util.ArrayList<>();
+        for (int c = line.indexOf('"'); c >= 0; c = line.indexOf('"', c + 1)) quotes.add(c);
+        int at = quotes.get(rnd.nextInt(quotes.size()));
+        damaged = line.substring(0, at) + line.substring(at + 1);
+      }
+      String[] copy = lines.clone();
+      copy[k] = damaged;
+      long id = Long.parseLong(line.replaceAll(".*<row Id=\"(\\d+)\".*", "$1"));
+      Read r = readAll(String.join("\n", copy));
+      List<Long> want = clean.posts().stream().map(Post::id).filter(x -> x != id).toList();
+      assertEquals(want, ids(r), "line " + (k + 1) + ": " + damaged + " -> " + r.bad());
+      boolean wasGood = clean.posts().stream().anyMatch(p -> p.id() == id);
+      assertEquals(clean.bad().size() + (wasGood ? 1 : 0), r.bad().size(), r.bad().toString());
+      tried++;
+    }
+    assertTrue(tried > 200, "tried " + tried);
+  }
+
+  @Test
   void badLastRowEndsTheFileWithoutLosingWhatCameBefore() throws Exception {
     Read r = readAll(doc(row(1), row(2), "  <row Id=\"3\" PostTypeId=\"1\" Body=\"<\" />"));
     assertEquals(List.of(1L, 2L), ids(r));
