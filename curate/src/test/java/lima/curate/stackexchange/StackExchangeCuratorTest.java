@@ -209,6 +209,7 @@ class StackExchangeCuratorTest {
     String rejects = Files.readString(out.resolve(RunDir.REJECTS));
     assertTrue(rejects.contains("\"where\":\"unix.stackexchange.com/Posts.xml:11:"), rejects);
     assertTrue(rejects.contains("reading resumes at line 12"), rejects);
+    assertTrue(rejects.contains("Id=\\\"109\\\" PostTypeId=\\\"1\\\" Body=\\\"a < b"), "the bad line is the excerpt: " + rejects);
   }
 
   @Test
