@@ -5,7 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PushbackReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import javax.xml.stream.Location;
@@ -28,8 +27,12 @@ import lima.core.BadInputException;
  *
  * <p>Invalid UTF-8 is decoded to U+FFFD; a row whose text then holds U+FFFD is reported as bad. A
  * recoverable row problem (a bad {@code Id} or {@code Score}) is reported through {@link BadRows}
- * and reading goes on. A well-formedness error is fatal for the file (StAX cannot resume after
- * one): {@link #next()} throws a {@link BadInputException} naming the file, line and column.
+ * and reading goes on. So is a well-formedness error: StAX cannot resume after one, so the row is
+ * reported with its line and column, and a fresh parser resumes at the next line that starts a
+ * {@code <row} element (see {@link ResyncReader}); line numbers stay those of the file. Only a read
+ * error (a broken archive), a refused entity reference, or an error whose position has already left
+ * the window, make {@link #next()} throw a {@link BadInputException} naming the file, line and
+ * column, after which the rest of the file is lost.
  */
 public final class PostsReader implements Closeable {
 
@@ -66,7 +69,11 @@ public final class PostsReader implements Closeable {
 
   private final String name;
   private final CountingInputStream counted;
-  private final XMLStreamReader xml;
+  private final ResyncReader text;
+  private XMLStreamReader xml;
+  /** Added to the current parser's line numbers to give the file's. */
+  private long lineOffset;
+  private long malformed;
   private final BadRows onBad;
   private final int maxBodyChars;
   private final int answerBodyMinScore;
@@ -86,12 +93,16 @@ public final class PostsReader implements Closeable {
     this(in, name, onBad, maxBodyChars, Integer.MIN_VALUE);
   }
 
+  public PostsReader(InputStream in, String name, BadRows onBad, int maxBodyChars, int answerBodyMinScore) throws IOException {
+    this(in, name, onBad, maxBodyChars, answerBodyMinScore, ResyncReader.DEFAULT_WINDOW);
+  }
+
   /**
    * As above; in addition the Body of an answer scoring below {@code answerBodyMinScore} is not
    * materialised (left null, and not checked for invalid UTF-8): the curation never uses it, and most
    * of a dump's bytes are such bodies.
    */
-  public PostsReader(InputStream in, String name, BadRows onBad, int maxBodyChars, int answerBodyMinScore) throws IOException {
+  PostsReader(InputStream in, String name, BadRows onBad, int maxBodyChars, int answerBodyMinScore, int windowChars) throws IOException {
     this.name = name;
     this.maxBodyChars = maxBodyChars;
     this.answerBodyMinScore = answerBodyMinScore;
@@ -102,15 +113,14 @@ public final class PostsReader implements Closeable {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    PushbackReader r = new PushbackReader(new InputStreamReader(counted, decoder), 1);
+    this.text = new ResyncReader(new InputStreamReader(counted, decoder), windowChars);
     try {
-      int first = r.read();
-      if (first >= 0 && first != '\uFEFF') r.unread(first);
+      text.skipBom();
     } catch (IOException e) {
       throw new NotWellFormed(name, "read error, nothing could be read (" + e.getMessage() + ")", e);
     }
     try {
-      this.xml = FACTORY.createXMLStreamReader(r);
+      this.xml = FACTORY.createXMLStreamReader(text);
     } catch (XMLStreamException e) {
       throw fatal(e);
     }
@@ -169,6 +179,11 @@ public final class PostsReader implements Closeable {
     return rows;
   }
 
+  /** Well-formedness errors reported (and skipped) so far. */
+  public long malformed() {
+    return malformed;
+  }
+
   public String name() {
     return name;
   }
@@ -177,36 +192,90 @@ public final class PostsReader implements Closeable {
    * The next usable row, or null at the end of the file. Bad rows go to {@link BadRows} and are
    * skipped.
    *
-   * @throws NotWellFormed on a well-formedness or read error (the rest of the file cannot be read)
+   * @throws NotWellFormed on a read error, a refused entity reference or a well-formedness error that
+   *     cannot be resumed from (the rest of the file cannot be read)
    */
   public Post next() throws IOException {
-    if (done) return null;
-    try {
-      while (xml.hasNext()) {
-        int ev = xml.next();
-        if (ev == XMLStreamConstants.START_ELEMENT && "row".equals(xml.getLocalName())) {
-          rows++;
-          Post p = row();
-          if (p != null) return p;
-        } else if (ev == XMLStreamConstants.ENTITY_REFERENCE) {
-          done = true;
-          throw new NotWellFormed(
-              where(xml.getLocation()), "entity reference &" + xml.getLocalName() + "; refused (DTD entities are not expanded)", null);
-        }
+    while (!done) {
+      try {
+        return nextInDocument();
+      } catch (XMLStreamException e) {
+        resume(e);
+      } catch (IOException e) {
+        done = true;
+        throw new NotWellFormed(where(xml.getLocation()), "read error, the rest of the file is lost (" + e.getMessage() + ")", e);
       }
+    }
+    return null;
+  }
+
+  /** Reports a well-formedness error as a bad row and starts a fresh parser at the next row line. */
+  private void resume(XMLStreamException e) throws IOException {
+    Location loc = e.getLocation();
+    Throwable cause = e.getNestedException() != null ? e.getNestedException() : e.getCause();
+    long at = loc instanceof com.ctc.wstx.io.WstxInputLocation w ? text.absolute(w.getCharacterOffsetLong()) : -1;
+    if ((cause instanceof IOException && !(cause instanceof java.io.CharConversionException)) || loc == null || at < 0 || !text.inWindow(at)) {
       done = true;
-      return null;
+      throw fatal(e);
+    }
+    long line = loc.getLineNumber() + lineOffset;
+    String excerpt = text.lineAround(at, 200);
+    try {
+      xml.close();
+    } catch (XMLStreamException ignored) {
+      // The failed parser holds nothing that needs keeping.
+    }
+    malformed++;
+    String msg = message(e);
+    long open = text.rowLineAt(at);
+    if (open >= 0) {
+      // The parser stopped at a row that starts its line: the row before it was left open (a lost
+      // quote or '>') and is the one dropped; this row is read again by a fresh parser.
+      text.resumeAt(open);
+      onBad.bad(where(loc), "not well-formed XML, the row before this line is not closed and is dropped; reading resumes at line " + line + " (" + msg + ")", excerpt);
+      lineOffset = line - 1;
+      newParser();
+      return;
+    }
+    long skipped = text.resync(at);
+    if (skipped < 0) {
+      done = true;
+      onBad.bad(where(loc), "not well-formed XML, no row follows it in the file (" + msg + ")", excerpt);
+      return;
+    }
+    onBad.bad(where(loc), "not well-formed XML, reading resumes at line " + (line + skipped) + " (" + msg + ")", excerpt);
+    lineOffset = line + skipped - 1;
+    newParser();
+  }
+
+  private void newParser() {
+    try {
+      xml = FACTORY.createXMLStreamReader(text);
     } catch (XMLStreamException e) {
       done = true;
       throw fatal(e);
-    } catch (IOException e) {
-      done = true;
-      throw new NotWellFormed(where(xml.getLocation()), "read error, the rest of the file is lost (" + e.getMessage() + ")", e);
     }
   }
 
+  private Post nextInDocument() throws IOException, XMLStreamException {
+    while (xml.hasNext()) {
+      int ev = xml.next();
+      if (ev == XMLStreamConstants.START_ELEMENT && "row".equals(xml.getLocalName())) {
+        rows++;
+        Post p = row();
+        if (p != null) return p;
+      } else if (ev == XMLStreamConstants.ENTITY_REFERENCE) {
+        done = true;
+        throw new NotWellFormed(
+            where(xml.getLocation()), "entity reference &" + xml.getLocalName() + "; refused (DTD entities are not expanded)", null);
+      }
+    }
+    done = true;
+    return null;
+  }
+
   private Post row() throws IOException {
-    long line = xml.getLocation().getLineNumber();
+    long line = xml.getLocation().getLineNumber() + lineOffset;
     String id = null, type = null, parent = null, accepted = null, score = null, answers = null;
     String title = null, body = null, tags = null, license = null;
     boolean closed = false, cw = false, locked = false;
@@ -285,12 +354,21 @@ public final class PostsReader implements Closeable {
     return sb.toString();
   }
 
+  /** {@code file:line:column} in the file's numbering (the synthetic prefix after a resync removed). */
   private String where(Location loc) {
-    return name + ":" + loc.getLineNumber() + ":" + loc.getColumnNumber();
+    int col = loc.getColumnNumber();
+    if (lineOffset > 0 && loc.getLineNumber() == 1) col -= ResyncReader.PREFIX.length();
+    return name + ":" + (loc.getLineNumber() + lineOffset) + ":" + col;
   }
 
   private NotWellFormed fatal(XMLStreamException e) {
     Location loc = e.getLocation();
+    String at = loc == null ? name : where(loc);
+    return new NotWellFormed(at, "not well-formed XML, the rest of the file is lost (" + message(e) + ")", e);
+  }
+
+  /** The parser's message on one line, without its position. */
+  private static String message(XMLStreamException e) {
     String msg = e.getMessage() == null ? e.toString() : e.getMessage();
     // The JDK prefixes its message with "ParseError at [row,col]:[l,c]\nMessage: ".
     int m = msg.indexOf("Message: ");
@@ -302,8 +380,7 @@ public final class PostsReader implements Closeable {
     Throwable cause = e.getNestedException() != null ? e.getNestedException() : e.getCause();
     if (cause instanceof IOException io && !(cause instanceof java.io.CharConversionException))
       msg = "read error: " + io.getMessage();
-    String at = loc == null ? name : where(loc);
-    return new NotWellFormed(at, "not well-formed XML, the rest of the file is lost (" + msg + ")", e);
+    return msg;
   }
 
   @Override
@@ -313,7 +390,7 @@ public final class PostsReader implements Closeable {
     } catch (XMLStreamException e) {
       // Closing never loses data here; the stream below is closed next.
     } finally {
-      counted.close();
+      text.close();
     }
   }
 

@@ -181,6 +181,7 @@ public final class StackExchangeCurator {
         } finally {
           progress.update(r.bytesRead(), r.rows());
           stats.add("input", "rows", r.rows());
+          if (r.malformed() > 0) stats.add("input", "malformed_rows", r.malformed());
           stats.add("input", "bytes", r.bytesRead());
           read += r.rows();
         }

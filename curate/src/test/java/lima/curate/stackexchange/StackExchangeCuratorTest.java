@@ -182,20 +182,59 @@ class StackExchangeCuratorTest {
     assertFalse(Files.exists(strict.resolve(RunDir.EXAMPLES)));
   }
 
-  @Test
-  void malformedFileMidwayKeepsWhatCameBeforeAndNamesTheLine() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("in"));
+  /** unix.stackexchange.com's sample Posts.xml with a malformed row put in before row 109 (line 11). */
+  private Path brokenUnixSite(String folder) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(folder));
     String good = Files.readString(samples().resolve("unix.stackexchange.com/Posts.xml"));
     int cut = good.indexOf("  <row Id=\"109\"");
     String broken = good.substring(0, cut) + "  <row Id=\"109\" PostTypeId=\"1\" Body=\"a < b\" />\n" + good.substring(cut);
     Path site = Files.createDirectories(dir.resolve("unix.stackexchange.com"));
     Files.writeString(site.resolve("Posts.xml"), broken);
+    return site;
+  }
+
+  @Test
+  void malformedRowMidwayIsRejectedWithItsLineAndTheRestOfTheFileIsRead() throws Exception {
+    Path clean = tmp.resolve("clean");
+    var c = StackExchangeCurator.run(StackExchangeConfig.defaults(), List.of(samples().resolve("unix.stackexchange.com")), new RunDir.Options(clean, false, 1, -1), false);
     Path out = tmp.resolve("broken");
-    var r = StackExchangeCurator.run(StackExchangeConfig.defaults(), List.of(site), new RunDir.Options(out, false, 1, -1), false);
-    assertEquals(3, r.written(), "pairs read before the error are kept");
+    var r = StackExchangeCurator.run(StackExchangeConfig.defaults(), List.of(brokenUnixSite("in")), new RunDir.Options(out, false, 1, -1), false);
+    assertEquals(c.written(), r.written(), "every pair of the file is kept: only the inserted bad row is lost");
+    assertEquals(Files.readString(clean.resolve(RunDir.EXAMPLES)), Files.readString(out.resolve(RunDir.EXAMPLES)));
     var stats = Json.MAPPER.readTree(out.resolve(RunDir.STATS).toFile());
-    assertEquals(1, stats.at("/input/truncated_files").asInt());
+    var cleanStats = Json.MAPPER.readTree(clean.resolve(RunDir.STATS).toFile());
+    assertEquals(cleanStats.at("/input/rows").asLong(), stats.at("/input/rows").asLong(), "all rows after the bad one are read");
+    assertEquals(1, stats.at("/input/malformed_rows").asInt());
+    assertEquals(0, stats.at("/input/truncated_files").asInt());
     String rejects = Files.readString(out.resolve(RunDir.REJECTS));
     assertTrue(rejects.contains("\"where\":\"unix.stackexchange.com/Posts.xml:11:"), rejects);
+    assertTrue(rejects.contains("reading resumes at line 12"), rejects);
+    assertTrue(rejects.contains("Id=\\\"109\\\" PostTypeId=\\\"1\\\" Body=\\\"a < b"), "the bad line is the excerpt: " + rejects);
+  }
+
+  @Test
+  void malformedRowInsideA7zArchiveIsSkippedToo() throws Exception {
+    Path site = brokenUnixSite("in7z");
+    Path archive = tmp.resolve("unix.stackexchange.com.7z");
+    SyntheticDump.pack(archive, List.of(site.resolve("Posts.xml")));
+    Path clean = tmp.resolve("clean");
+    var c = StackExchangeCurator.run(StackExchangeConfig.defaults(), List.of(samples().resolve("unix.stackexchange.com")), new RunDir.Options(clean, false, 1, -1), false);
+    Path out = tmp.resolve("broken7z");
+    var r = StackExchangeCurator.run(StackExchangeConfig.defaults(), List.of(archive), new RunDir.Options(out, false, 1, -1), false);
+    assertEquals(c.written(), r.written());
+    String rejects = Files.readString(out.resolve(RunDir.REJECTS));
+    assertTrue(rejects.contains("\"where\":\"unix.stackexchange.com.7z:Posts.xml:11:"), rejects);
+  }
+
+  @Test
+  void maxErrorsStillStopsOnAMalformedRow() throws Exception {
+    Path out = tmp.resolve("strict");
+    var e =
+        assertThrows(
+            BadInputException.class,
+            () -> StackExchangeCurator.run(StackExchangeConfig.defaults(), List.of(brokenUnixSite("in")), new RunDir.Options(out, false, 1, 0), false));
+    assertTrue(e.getMessage().startsWith("unix.stackexchange.com/Posts.xml:11:"), e.getMessage());
+    assertTrue(e.getMessage().contains("--max-errors 0"), e.getMessage());
+    assertFalse(Files.exists(out.resolve(RunDir.EXAMPLES)));
   }
 }
