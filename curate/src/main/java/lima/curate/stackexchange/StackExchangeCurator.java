@@ -352,12 +352,12 @@ public final class StackExchangeCurator {
       chosen = all;
     } else {
       chosen = new ArrayList<>();
-      TemperatureSampler sampler = new TemperatureSampler(cfg.tau());
       Map<String, Object> drawn = new TreeMap<>();
       for (String group : List.of(SiteGroups.STEM, SiteGroups.OTHER)) {
         Map<String, List<Ranked>> bySite = new TreeMap<>();
         for (Ranked k : all) if (k.group().equals(group)) bySite.computeIfAbsent(k.site(), s -> new ArrayList<>()).add(k);
-        List<Ranked> g = sampler.sample(bySite, cfg.perGroup(), Hashing.rng(run.seed(), "stackexchange/sample/" + group));
+        List<Ranked> g =
+            lima.curate.diversity.TemperatureSampler.sample(bySite, cfg.perGroup(), cfg.tau(), Hashing.rng(run.seed(), "stackexchange/sample/" + group));
         Map<String, Integer> perSite = new TreeMap<>();
         for (Ranked k : g) perSite.merge(k.site(), 1, Integer::sum);
         drawn.put(group, perSite);
