@@ -14,6 +14,7 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import lima.core.BadInputException;
+import lima.core.CountingInputStream;
 
 /**
  * Streams the rows of a Stack Exchange {@code Posts.xml} with StAX, one {@link Post} at a time; the
@@ -391,40 +392,6 @@ public final class PostsReader implements Closeable {
       // Closing never loses data here; the stream below is closed next.
     } finally {
       text.close();
-    }
-  }
-
-  /** Counts the bytes that pass through. */
-  static final class CountingInputStream extends java.io.FilterInputStream {
-    private volatile long count;
-
-    CountingInputStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) count++;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) count += n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = in.skip(n);
-      count += s;
-      return s;
-    }
-
-    long count() {
-      return count;
     }
   }
 }
