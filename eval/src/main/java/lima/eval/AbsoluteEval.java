@@ -56,16 +56,10 @@ public final class AbsoluteEval {
       List<String[]> keys = new ArrayList<>();
       List<ObjectNode> bodies = new ArrayList<>();
       try (Judging judging = new Judging(run, j, cache, sleeper)) {
-        for (Responses m : models)
-          for (var e : p.entrySet()) {
-            String resp = m.byId().get(e.getKey());
-            if (resp == null) {
-              run.reject(e.getKey(), "pair", "missing_response", Map.of("model", m.name()));
-              continue;
-            }
-            keys.add(new String[] {e.getKey(), m.name()});
-            bodies.add(judging.client.body(JudgePrompts.ABSOLUTE.system(), JudgePrompts.ABSOLUTE.fill(Map.of("question", e.getValue(), "response", resp)), 0.0, null));
-          }
+        for (Responses.Answered a : Responses.answered(run, models, p)) {
+          keys.add(new String[] {a.id(), a.model()});
+          bodies.add(judging.client.body(JudgePrompts.ABSOLUTE.system(), JudgePrompts.ABSOLUTE.fill(Map.of("question", a.prompt(), "response", a.response())), 0.0, null));
+        }
         List<JudgeRunner.Result> answers = judging.ask(bodies, "absolute");
         String rater = "judge:" + j.model();
         List<Rated> rated = new ArrayList<>();

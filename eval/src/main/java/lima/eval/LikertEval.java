@@ -47,20 +47,14 @@ public final class LikertEval {
       List<Object[]> keys = new ArrayList<>();
       List<ObjectNode> bodies = new ArrayList<>();
       try (Judging judging = new Judging(run, j, cache, sleeper)) {
-        for (Responses m : models)
-          for (var e : p.entrySet()) {
-            String resp = m.byId().get(e.getKey());
-            if (resp == null) {
-              run.reject(e.getKey(), "pair", "missing_response", Map.of("model", m.name()));
-              continue;
-            }
-            String user = JudgePrompts.LIKERT.fill(Map.of("question", e.getValue(), "response", resp));
-            for (int s = 0; s < samples; s++) {
-              keys.add(new Object[] {e.getKey(), m.name(), s});
-              int sampleSeed = (int) (Hashing.key(run.seed(), "likert-sample:" + s) & 0x7fffffff);
-              bodies.add(judging.client.body(JudgePrompts.LIKERT.system(), user, temperature, sampleSeed));
-            }
+        for (Responses.Answered a : Responses.answered(run, models, p)) {
+          String user = JudgePrompts.LIKERT.fill(Map.of("question", a.prompt(), "response", a.response()));
+          for (int s = 0; s < samples; s++) {
+            keys.add(new Object[] {a.id(), a.model(), s});
+            int sampleSeed = (int) (Hashing.key(run.seed(), "likert-sample:" + s) & 0x7fffffff);
+            bodies.add(judging.client.body(JudgePrompts.LIKERT.system(), user, temperature, sampleSeed));
           }
+        }
         List<JudgeRunner.Result> answers = judging.ask(bodies, "likert");
         int unparseable = 0, failed = 0;
         Map<String, Map<String, List<Integer>>> byModel = new LinkedHashMap<>();

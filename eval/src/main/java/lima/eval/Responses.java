@@ -78,4 +78,26 @@ public record Responses(String name, Path file, Map<String, String> byId) {
     if (eq > 0 && !Files.exists(Path.of(spec))) return read(Path.of(spec.substring(eq + 1)), spec.substring(0, eq));
     return read(Path.of(spec), null);
   }
+
+  /** One model's response to one prompt. */
+  public record Answered(String model, String id, String prompt, String response) {}
+
+  /**
+   * Every (model, prompt) pair that has a response, models in order and prompts in prompt-file order;
+   * a prompt a model did not answer goes to rejects ({@code pair/missing_response}) and is skipped.
+   */
+  public static java.util.List<Answered> answered(lima.core.RunDir run, java.util.List<Responses> models, Map<String, String> prompts)
+      throws java.io.IOException {
+    java.util.List<Answered> out = new java.util.ArrayList<>();
+    for (Responses m : models)
+      for (var e : prompts.entrySet()) {
+        String resp = m.byId().get(e.getKey());
+        if (resp == null) {
+          run.reject(e.getKey(), "pair", "missing_response", Map.of("model", m.name()));
+          continue;
+        }
+        out.add(new Answered(m.name(), e.getKey(), e.getValue(), resp));
+      }
+    return out;
+  }
 }
