@@ -17,6 +17,7 @@ public final class FineTune {
     if (!Files.isDirectory(model)) throw new UserException(model + ": --model is not a folder");
     if (!Files.isRegularFile(data.resolve(TokenizedDataset.INDEX)))
       throw new UserException(data + ": --data is not a tokenized dataset (run lima tokenize first)");
+    DatasetInfo.checkTokenizer(model, data);
     if (config.threads() > 0) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

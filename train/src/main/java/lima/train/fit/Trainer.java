@@ -33,6 +33,9 @@ import lima.train.optim.AdamW;
  * is a function of the step number and nothing else needs saving.
  */
 public final class Trainer {
+  /** The engine name recorded in every checkpoint; a checkpoint of another engine is not resumed. */
+  public static final String ENGINE = "djl";
+
   /** Folder of a tokenized dataset holding its tokenizer files (with the end-of-turn token). */
   public static final String DATA_TOKENIZER = "tokenizer";
 
@@ -74,7 +77,9 @@ public final class Trainer {
         throw new UserException("--device gpu: no GPU is visible to the engine (" + Engine.getInstance().getEngineName() + ")");
       int minVocab = DatasetInfo.vocab(dataDir);
 
-      Checkpoints checkpoints = new Checkpoints(out, config);
+      Checkpoints checkpoints = new Checkpoints(out, config,
+          new Checkpoints.Identity(ENGINE, Checkpoints.Identity.model(modelDir), Checkpoints.Identity.dataset(dataDir)));
+      if (!resume) checkpoints.clear(); // --force: nothing of an earlier run survives to be resumed by mistake
       Path resumeFrom = resume ? Checkpoints.latest(out) : null;
       long doneSteps = resumeFrom == null ? 0 : checkpoints.resumable(resumeFrom);
       Metrics metrics = new Metrics(out, doneSteps); // the lines of the run so far, rewritten once; then appended per step
@@ -91,7 +96,10 @@ public final class Trainer {
         try (AdamW opt = new AdamW(manager, params, settings);
             Progress progress = Progress.count("train", "steps", total - doneSteps)) {
           if (resumeFrom != null) opt.load(resumeFrom.resolve(Checkpoints.OPTIMIZER));
-          if (doneSteps >= total) return new Result(doneSteps, total, true, metrics.lastLoss(), metrics.all());
+          if (doneSteps >= total) { // a kill after the last epoch's checkpoint: finish what the run still owes
+            complete(checkpoints, metrics);
+            return new Result(doneSteps, total, true, metrics.lastLoss(), metrics.all());
+          }
           long stepsThisRun = 0;
           final long firstStep = doneSteps;
           for (StepSchedule.Step st : schedule.from(doneSteps + 1)) {
@@ -125,11 +133,18 @@ public final class Trainer {
               return new Result(doneSteps, total, false, metrics.lastLoss(), metrics.all());
             }
           }
-          checkpoints.linkFinal("epoch-" + config.epochs());
+          complete(checkpoints, metrics);
           return new Result(doneSteps, total, true, metrics.lastLoss(), metrics.all());
         }
       }
     }
+  }
+
+  /** The end of a run: no step checkpoints, the chart, and final/ holding the last epoch. */
+  private void complete(Checkpoints checkpoints, Metrics metrics) throws IOException {
+    checkpoints.deleteStepCheckpoints();
+    metrics.chart();
+    checkpoints.linkFinal("epoch-" + config.epochs());
   }
 
   /**

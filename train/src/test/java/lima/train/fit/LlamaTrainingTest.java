@@ -273,6 +273,23 @@ class LlamaTrainingTest {
   }
 
   @Test
+  void dataTokenizedForAnotherModelIsRefusedNamingBothTokenizers(@TempDir Path tmp) throws Exception {
+    Path[] s = tinySetup(tmp, CONVERSATIONS);
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    try (var files = Files.list(s[0])) {
+      for (Path f : files.toList()) Files.copy(f, other.resolve(f.getFileName()));
+    }
+    Path tj = other.resolve("tokenizer.json");
+    Files.writeString(tj, Files.readString(tj).replace("\"hello\"", "\"howdy\""));
+    var e = assertThrows(lima.core.UserException.class, () -> FineTune.run(run(1, 2, 1e-2, 0.0, 1), other, s[1], tmp.resolve("o1"), false, false));
+    assertTrue(e.getMessage().contains("tokenized for another model") && e.getMessage().contains("from " + s[0])
+        && e.getMessage().contains(other + "'s own plus <|eot|>"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("o1/step-1")), "nothing was trained");
+    var r = FineTune.run(run(1, 2, 1e-2, 0.0, 1), s[0], s[1], tmp.resolve("o2"), false, false);
+    assertEquals(1, r.stepsDone(), "the model the data was tokenized for trains");
+  }
+
+  @Test
   void aResumedLlamaRunEndsWithTheSameBytes(@TempDir Path tmp) throws Exception {
     Path[] s = tinySetup(tmp, CONVERSATIONS);
     // 4 examples, batch 3: 2 steps per epoch; 3 epochs; dropout on, so the RNG must resume too

@@ -136,6 +136,56 @@ class TrainerTest {
   }
 
   @Test
+  void forceStartsFromAnEmptyFolderSoResumeCannotPickAnEarlierRun(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 4);
+    Path dataA = writeData(tmp.resolve("a"), toyData(10, 9));
+    Path dataB = writeData(tmp.resolve("b"), toyData(10, 10));
+    train(cfg(2, 5, 5, 1e-2, 0, 0), model, dataB, tmp.resolve("straight"), false);
+    train(cfg(2, 5, 5, 1e-2, 0, 0), model, dataA, tmp.resolve("o"), false); // a finished run on other data
+    assertTrue(Files.isDirectory(tmp.resolve("o/epoch-2")));
+    train(cfg(2, 5, 5, 1e-2, 1, 0), model, dataB, tmp.resolve("o"), false); // --force, stopped after one step
+    for (String old : List.of("epoch-1", "epoch-2", "final"))
+      assertFalse(Files.exists(tmp.resolve("o/" + old)), old + " of the earlier run is left behind");
+    assertEquals(1, Files.readAllLines(tmp.resolve("o/metrics.jsonl")).size());
+    var r = train(cfg(2, 5, 5, 1e-2, 0, 0), model, dataB, tmp.resolve("o"), true);
+    assertTrue(r.finished());
+    assertEquals(4, r.metrics().size());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("straight/final/toy.bin")), Files.readAllBytes(tmp.resolve("o/final/toy.bin")));
+  }
+
+  @Test
+  void resumeRefusesACheckpointOfAnotherDatasetModelOrEngine(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 4);
+    Path other = writeModel(tmp.resolve("m2"), 0f, 5);
+    Path data = writeData(tmp.resolve("d"), toyData(10, 9));
+    Path data2 = writeData(tmp.resolve("d2"), toyData(10, 10));
+    train(cfg(2, 5, 5, 1e-2, 1, 0), model, data, tmp.resolve("o"), false);
+    var e = assertThrows(UserException.class, () -> train(cfg(2, 5, 5, 1e-2, 0, 0), model, data2, tmp.resolve("o"), true));
+    assertTrue(e.getMessage().contains("dataset (--data)") && !e.getMessage().contains("base model"), e.getMessage());
+    e = assertThrows(UserException.class, () -> train(cfg(2, 5, 5, 1e-2, 0, 0), other, data, tmp.resolve("o"), true));
+    assertTrue(e.getMessage().contains("base model (--model)") && !e.getMessage().contains("dataset"), e.getMessage());
+    Path state = tmp.resolve("o/step-1/" + Checkpoints.STATE);
+    String st = Files.readString(state);
+    assertTrue(st.contains("\"engine\" : \"djl\""), st);
+    Files.writeString(state, st.replace("\"engine\" : \"djl\"", "\"engine\" : \"fsdp\""));
+    e = assertThrows(UserException.class, () -> train(cfg(2, 5, 5, 1e-2, 0, 0), model, data, tmp.resolve("o"), true));
+    assertTrue(e.getMessage().contains("engine: fsdp there, djl now"), e.getMessage());
+  }
+
+  @Test
+  void aKillBeforeFinalIsCompletedByResume(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 4);
+    Path data = writeData(tmp.resolve("d"), toyData(10, 9));
+    train(cfg(2, 5, 5, 1e-2, 0, 0), model, data, tmp.resolve("o"), false);
+    Checkpoints.deleteTree(tmp.resolve("o/final")); // as if killed after epoch-2/ was saved
+    Files.delete(tmp.resolve("o/loss.png"));
+    var r = train(cfg(2, 5, 5, 1e-2, 0, 0), model, data, tmp.resolve("o"), true);
+    assertTrue(r.finished());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("o/epoch-2/toy.bin")), Files.readAllBytes(tmp.resolve("o/final/toy.bin")));
+    assertTrue(Files.isRegularFile(tmp.resolve("o/loss.png")));
+  }
+
+  @Test
   void resumingWithAnotherRecipeIsRefused(@TempDir Path tmp) throws Exception {
     Path model = writeModel(tmp.resolve("m"), 0f, 4);
     Path data = writeData(tmp.resolve("d"), toyData(10, 9));
