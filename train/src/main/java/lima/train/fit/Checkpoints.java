@@ -142,7 +142,7 @@ public final class Checkpoints {
     st.put("seed", config.seed());
     st.put("rng", Map.of(
         "data_order", "Hashing.rng(seed, \"epoch/<e>\") Fisher-Yates per epoch",
-        "dropout", "engine seeded before each micro-batch with Hashing.key(seed, \"dropout/<step>/<micro>\")",
+        "dropout", "mask of example <i>, layer <l>, branch <b> at step <n> from Hashing.rng(seed, \"dropout/<n>/<i>/<l>/<b>\")",
         "next_step", at.step() + 1));
     st.put("config", config.toMap());
     return st;
