@@ -10,8 +10,8 @@ import java.util.function.Predicate;
  * the {@code --config} file, a key of {@code config} in {@code manifest.json} and {@code
  * trainer-state.json}, and a row of the settings table in docs/train.md ({@link #markdownTable}, kept
  * in step by a test). {@link Resume#SAME} entries must be equal when a run is resumed. Adding a
- * setting (for instance one only an engine reads) is one entry here; {@link TrainConfig} holds the
- * values.
+ * setting (for instance one only an engine reads) is one entry here, a number with its bounds or a
+ * word with its choices; {@link TrainConfig} holds the values ({@code config.get(SETTING)}).
  */
 public enum TrainSetting {
   EPOCHS("epochs", Type.INT, 15, Resume.SAME, v -> v.intValue() >= 1, ">= 1", "Epochs (paper: 15)."),
@@ -34,7 +34,7 @@ public enum TrainSetting {
   SEED("seed", Type.LONG, 42L, Resume.SAME, v -> true, "a whole number", "Seed of the data order and of dropout."),
   SAVE_EVERY("save-every", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
       "Also checkpoint every N optimizer steps as OUT/step-N/, so --resume can continue mid-epoch (0: only after each epoch)."),
-  DEVICE("device", Type.STRING, "cpu", Resume.FREE, v -> true, "cpu or gpu", "cpu or gpu."),
+  DEVICE("device", List.of("cpu", "gpu"), "cpu", Resume.FREE, "cpu or gpu."),
   CLIP("clip", Type.DOUBLE, 0.0, Resume.SAME, v -> v.doubleValue() >= 0, ">= 0 (0: off)",
       "Clip the global gradient L2 norm to this value before the update (0: off)."),
   THREADS("threads", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
@@ -61,6 +61,8 @@ public enum TrainSetting {
   public final Object defaultValue;
   public final Resume resume;
   private final Predicate<Number> valid;
+  /** The allowed values of a {@link Type#STRING} setting (lower case), or null for any. */
+  public final List<String> choices;
   /** The allowed values, as the error message says them ("must be ..."). */
   public final String must;
   public final String help;
@@ -73,6 +75,19 @@ public enum TrainSetting {
     this.valid = valid;
     this.must = must;
     this.help = help;
+    this.choices = null;
+  }
+
+  /** A setting that takes one of {@code choices} (given in any case, kept in lower case). */
+  TrainSetting(String key, List<String> choices, String defaultValue, Resume resume, String help) {
+    this.key = key;
+    this.type = Type.STRING;
+    this.defaultValue = defaultValue;
+    this.resume = resume;
+    this.valid = v -> true;
+    this.must = choices.size() == 2 ? choices.get(0) + " or " + choices.get(1) : "one of " + String.join(", ", choices);
+    this.help = help;
+    this.choices = List.copyOf(choices);
   }
 
   /** The flag, {@code --key}. */
@@ -116,8 +131,9 @@ public enum TrainSetting {
       case DOUBLE -> number(raw);
     };
     if (type == Type.STRING) {
+      if (choices == null) return v;
       String s = ((String) v).toLowerCase(Locale.ROOT);
-      if (this == DEVICE && !s.equals("cpu") && !s.equals("gpu")) throw new lima.core.UserException(key + " must be " + must + ", got " + raw);
+      if (!choices.contains(s)) throw new lima.core.UserException(key + " must be " + must + ", got " + raw);
       return s;
     }
     if (!valid.test((Number) v)) throw new lima.core.UserException(key + " must be " + must + ", got " + v);

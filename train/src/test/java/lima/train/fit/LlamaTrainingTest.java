@@ -284,7 +284,7 @@ class LlamaTrainingTest {
     assertTrue(e.getMessage().contains("tokenized for another model") && e.getMessage().contains("from " + s[0])
         && e.getMessage().contains(other + "'s own plus <|eot|>"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("o1/step-1")), "nothing was trained");
-    var r = FineTune.run(run(1, 2, 1e-2, 0.0, 1), s[0], s[1], tmp.resolve("o2"), false, false);
+    var r = FineTune.run(run(1, 2, 1e-2, 0.0, 1).with("threads", 1), s[0], s[1], tmp.resolve("o2"), false, false);
     assertEquals(1, r.stepsDone(), "the model the data was tokenized for trains");
   }
 
