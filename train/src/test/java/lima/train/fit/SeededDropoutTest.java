@@ -21,6 +21,11 @@ class SeededDropoutTest {
       float[] alone = new SeededDropout(9, 4, new int[] {5}).mask(2, 1, 0.3f, mgr.zeros(new Shape(1, 3, h))).toFloatArray();
       float[] batched = new SeededDropout(9, 4, new int[] {11, 5}).mask(2, 1, 0.3f, mgr.zeros(new Shape(2, 7, h))).toFloatArray();
       assertArrayEquals(alone, row(batched, 1, 7, 3, h));
+      // across blocks of positions: 150 positions alone and padded to 300 beside another example
+      int t = 2 * SeededDropout.BLOCK + 22;
+      float[] longAlone = new SeededDropout(9, 4, new int[] {5}).mask(0, 0, 0.3f, mgr.zeros(new Shape(1, t, h))).toFloatArray();
+      float[] longBatched = new SeededDropout(9, 4, new int[] {5, 8}).mask(0, 0, 0.3f, mgr.zeros(new Shape(2, 2 * t, h))).toFloatArray();
+      assertArrayEquals(longAlone, row(longBatched, 0, 2 * t, t, h));
       for (var other : new SeededDropout[] {new SeededDropout(10, 4, new int[] {5}), new SeededDropout(9, 5, new int[] {5}), new SeededDropout(9, 4, new int[] {6})})
         assertFalse(Arrays.equals(alone, other.mask(2, 1, 0.3f, mgr.zeros(new Shape(1, 3, h))).toFloatArray()), other.toString());
       assertFalse(Arrays.equals(alone, new SeededDropout(9, 4, new int[] {5}).mask(3, 1, 0.3f, mgr.zeros(new Shape(1, 3, h))).toFloatArray()), "layer");
