@@ -148,6 +148,7 @@ public final class EvalCommand implements Runnable {
       var r = Agreement.run(labels, run.toRunOptions(), boot.replicates);
       List<String> parts = new ArrayList<>();
       for (Report.AgreementRow row : r.report().agreement()) parts.add(row.rater1() + "/" + row.rater2() + " " + pct(row.agreement()) + " n=" + row.n());
+      if (parts.isEmpty()) parts.add(lima.eval.ReportWriter.NO_JUDGMENTS + " (no two raters labelled a prompt in common)");
       spec.commandLine().getOut().printf("agreement of %d raters: %s -> %s%n", r.raters().size(), String.join("; ", parts), run.out);
       return 0;
     }

@@ -103,6 +103,9 @@ class EvalCommandTest {
     assertEquals(0, lima("eval", "agreement", tmp.resolve("sheet").toString(), "--out", tmp.resolve("agree").toString()), err.toString());
     // hand-worked in data/samples/eval/README.md: 8.5 points over 11 shared prompts
     assertTrue(out.toString().contains("alice/bob 77.3%"), out.toString());
+    assertEquals(0, lima("eval", "sheet", "import", s.resolve("alice.csv").toString(), "--key", s.resolve("sheet.key.csv").toString(), "--out", tmp.resolve("alice").toString()), err.toString());
+    assertEquals(0, lima("eval", "agreement", tmp.resolve("alice").toString(), "--out", tmp.resolve("agree1").toString()), err.toString());
+    assertTrue(out.toString().contains("agreement of 1 raters: no judgments (no two raters labelled a prompt in common)"), out.toString());
     assertEquals(0, lima("eval", "absolute", "--sheet", s.resolve("absolute-carol.csv").toString(), "--prompts", s.resolve("prompts.jsonl").toString(), "--out", tmp.resolve("abs").toString()), err.toString());
     assertTrue(out.toString().contains("Fail 8% Pass 42% Excellent 50% of 12"), out.toString());
     assertEquals(0, lima("eval", "report", tmp.resolve("sheet").toString(), tmp.resolve("agree").toString(), tmp.resolve("abs").toString(), "--out", tmp.resolve("report").toString()), err.toString());
