@@ -8,7 +8,7 @@ S=data/samples/eval
 mkdir -p "$out"
 bin/lima eval sheet import $S/alice.csv $S/bob.csv --key $S/sheet.key.csv --out "$out/sheet" --force --bootstrap 2000
 bin/lima eval agreement "$out/sheet" --out "$out/agreement" --force --bootstrap 2000
-bin/lima eval absolute --sheet $S/absolute-carol.csv --out "$out/absolute" --force --bootstrap 2000
+bin/lima eval absolute --sheet $S/absolute-carol.csv --prompts $S/prompts.jsonl --out "$out/absolute" --force --bootstrap 2000
 runs=("$out/sheet" "$out/agreement" "$out/absolute")
 if [[ -n "${LIMA_JUDGE_URL:-}" && -n "${LIMA_JUDGE_MODEL:-}" ]]; then
   bin/lima eval pairwise --prompts $S/prompts.jsonl --a $S/lima-7b.jsonl --b $S/baseline.jsonl \

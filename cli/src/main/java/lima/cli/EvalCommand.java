@@ -42,13 +42,18 @@ public final class EvalCommand implements Runnable {
   }
 
   static String pct(lima.eval.Bootstrap.Interval i) {
-    return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * i.estimate(), 100 * i.lo(), 100 * i.hi());
+    return lima.eval.ReportWriter.pct(i);
+  }
+
+  /** A share as a whole percentage, or "no judgments". */
+  static String pct0(lima.eval.Bootstrap.Interval i) {
+    return i == null ? lima.eval.ReportWriter.NO_JUDGMENTS : String.format(Locale.ROOT, "%.0f%%", 100 * i.estimate());
   }
 
   /** {@code lima eval pairwise}. */
   @Command(name = "pairwise", mixinStandardHelpOptions = true, description = "Ask a model judge which of A's and B's responses is significantly better (both orders; disagreement = tie).")
   static final class Pairwise implements Callable<Integer> {
-    @Mixin RunOptions run;
+    @Mixin EvalRunOptions run;
     @Mixin JudgeMixin judge;
     @Mixin JudgeMixin.BootstrapOption boot;
 
@@ -73,8 +78,9 @@ public final class EvalCommand implements Runnable {
     public Integer call() throws Exception {
       var c = new PairwiseEval.Config(prompts, a, aName, b, bName, judge.options(run.seed), judge.cache, judge.threshold(), boot.replicates);
       var r = PairwiseEval.run(c, run.toRunOptions());
-      spec.commandLine().getOut().printf("%s vs %s: win %s, tie %s, loss %s over %d prompts (%d missing, %d unparseable answers, %d requests sent, %d from cache) -> %s%n",
-          r.row().a(), r.row().b(), pct(r.row().win()), pct(r.row().tie()), pct(r.row().loss()), r.labelled(), r.missing(), r.unparseable(), r.sent(), r.cacheHits(), run.out);
+      String shares = r.labelled() == 0 ? lima.eval.ReportWriter.NO_JUDGMENTS : "win " + pct(r.row().win()) + ", tie " + pct(r.row().tie()) + ", loss " + pct(r.row().loss());
+      spec.commandLine().getOut().printf("%s vs %s: %s over %d prompts (%d missing, %d unparseable answers, %d requests sent, %d from cache) -> %s%n",
+          r.row().a(), r.row().b(), shares, r.labelled(), r.missing(), r.unparseable(), r.sent(), r.cacheHits(), run.out);
       return 0;
     }
   }
@@ -114,7 +120,7 @@ public final class EvalCommand implements Runnable {
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = "Read filled-in sheets (one rater each, or a rater column) back into win/tie/loss labels.")
     static final class Import implements Callable<Integer> {
-      @Mixin RunOptions run;
+      @Mixin EvalRunOptions run;
       @Mixin JudgeMixin.BootstrapOption boot;
       @Parameters(arity = "1..*", paramLabel = "SHEET.csv") List<Path> sheets;
       @Option(names = "--key", required = true, paramLabel = "KEY.csv", description = "The key written by sheet export.") Path key;
@@ -132,7 +138,7 @@ public final class EvalCommand implements Runnable {
   /** {@code lima eval agreement}. */
   @Command(name = "agreement", mixinStandardHelpOptions = true, description = "Tie-discounted agreement between every pair of raters (and judges) on shared prompts.")
   static final class AgreementCmd implements Callable<Integer> {
-    @Mixin RunOptions run;
+    @Mixin EvalRunOptions run;
     @Mixin JudgeMixin.BootstrapOption boot;
     @Parameters(arity = "1..*", paramLabel = "LABELS", description = "labels.jsonl files or the eval folders holding them.") List<Path> labels;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -142,6 +148,7 @@ public final class EvalCommand implements Runnable {
       var r = Agreement.run(labels, run.toRunOptions(), boot.replicates);
       List<String> parts = new ArrayList<>();
       for (Report.AgreementRow row : r.report().agreement()) parts.add(row.rater1() + "/" + row.rater2() + " " + pct(row.agreement()) + " n=" + row.n());
+      if (parts.isEmpty()) parts.add(lima.eval.ReportWriter.NO_JUDGMENTS + " (no two raters labelled a prompt in common)");
       spec.commandLine().getOut().printf("agreement of %d raters: %s -> %s%n", r.raters().size(), String.join("; ", parts), run.out);
       return 0;
     }
@@ -157,7 +164,7 @@ public final class EvalCommand implements Runnable {
     @Mixin JudgeMixin.BootstrapOption boot;
     @Option(names = "--prompts", paramLabel = "FILE", description = "Prompt file (LIMA test JSONL or examples.jsonl); items are matched by id.") Path prompts;
     @Option(names = "--responses", paramLabel = "[NAME=]FILE", description = "Responses of a model (repeatable).") List<String> responses = new ArrayList<>();
-    @Option(names = "--sheet", paramLabel = "SHEET.csv", description = "Filled-in rating sheets (columns id, rating; optional model, rater).") List<Path> sheets = new ArrayList<>();
+    @Option(names = "--sheet", paramLabel = "SHEET.csv", description = "Filled-in rating sheets (columns id, rating; optional model, rater); needs --prompts.") List<Path> sheets = new ArrayList<>();
     @Option(names = "--model", defaultValue = "model", description = "Model name for sheets without a model column.") String model;
     @Option(names = "--export-sheet", paramLabel = "SHEET.csv", description = "Write a rating sheet for --prompts/--responses and stop.") Path exportSheet;
     @CommandLine.ArgGroup(exclusive = false, heading = "Judge (instead of --sheet):%n") JudgeMixin judgeGroup;
@@ -181,11 +188,14 @@ public final class EvalCommand implements Runnable {
         r = AbsoluteEval.judge(prompts, read(responses), j.options(seed), j.cache, j.threshold(), boot.replicates, ro, null);
       } else {
         need(!sheets.isEmpty(), "give --judge URL --judge-model NAME, or --sheet FILE.csv, or --export-sheet FILE.csv");
-        r = AbsoluteEval.sheets(sheets, model, boot.replicates, ro);
+        need(prompts != null, "--sheet needs --prompts (the ids rated must be prompts of it)");
+        r = AbsoluteEval.sheets(sheets, prompts, model, boot.replicates, ro);
       }
       List<String> parts = new ArrayList<>();
       for (var row : r.report().absolute())
-        parts.add(String.format(Locale.ROOT, "%s (%s): Fail %.0f%% Pass %.0f%% Excellent %.0f%% of %d", row.model(), row.rater(), 100 * row.fail().estimate(), 100 * row.pass().estimate(), 100 * row.excellent().estimate(), row.n()));
+        parts.add(row.n() == 0 ? row.model() + " (" + row.rater() + "): " + lima.eval.ReportWriter.NO_JUDGMENTS
+            : String.format(Locale.ROOT, "%s (%s): Fail %s Pass %s Excellent %s of %d", row.model(), row.rater(), pct0(row.fail()), pct0(row.pass()), pct0(row.excellent()), row.n()));
+      if (parts.isEmpty()) parts.add(lima.eval.ReportWriter.NO_JUDGMENTS);
       o.printf("%s -> %s%n", String.join("; ", parts), out);
       return 0;
     }
@@ -194,7 +204,7 @@ public final class EvalCommand implements Runnable {
   /** {@code lima eval likert}. */
   @Command(name = "likert", mixinStandardHelpOptions = true, description = "1-6 helpfulness from a judge, several samples per response; mean per model with a 95%% interval.")
   static final class Likert implements Callable<Integer> {
-    @Mixin RunOptions run;
+    @Mixin EvalRunOptions run;
     @Mixin JudgeMixin judge;
     @Mixin JudgeMixin.BootstrapOption boot;
     @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "Prompt file (LIMA test JSONL or examples.jsonl); items are matched by id.") Path prompts;
@@ -207,9 +217,9 @@ public final class EvalCommand implements Runnable {
     public Integer call() throws Exception {
       var r = LikertEval.run(prompts, read(responses), judge.options(run.seed), judge.cache, samples, temperature, judge.threshold(), boot.replicates, run.toRunOptions(), null);
       List<String> parts = new ArrayList<>();
-      for (var row : r.report().likert())
-        parts.add(String.format(Locale.ROOT, "%s %.2f [%.2f, %.2f]", row.model(), row.mean().estimate(), row.mean().lo(), row.mean().hi()));
-      spec.commandLine().getOut().printf("helpfulness: %s (%d requests, %d unparseable) -> %s%n", String.join("; ", parts), r.requests(), r.unparseable(), run.out);
+      for (var row : r.report().likert()) parts.add(row.model() + " " + lima.eval.ReportWriter.mean(row.mean()));
+      if (parts.isEmpty()) parts.add(lima.eval.ReportWriter.NO_JUDGMENTS);
+      spec.commandLine().getOut().printf("helpfulness: %s (%d answers: %d requests sent, %d from cache; %d unparseable) -> %s%n", String.join("; ", parts), r.requests(), r.sent(), r.cacheHits(), r.unparseable(), run.out);
       return 0;
     }
   }
@@ -217,7 +227,7 @@ public final class EvalCommand implements Runnable {
   /** {@code lima eval report}. */
   @Command(name = "report", mixinStandardHelpOptions = true, description = "Gather the reports of several eval runs into one table (md + json + charts).")
   static final class ReportCmd implements Callable<Integer> {
-    @Mixin RunOptions run;
+    @Mixin ReportOptions run;
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Eval output folders (each with report.json).") List<Path> dirs;
     @Option(names = "--title", defaultValue = "lima evaluation", description = "Report title (default ${DEFAULT-VALUE}).") String title;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -228,6 +238,19 @@ public final class EvalCommand implements Runnable {
       spec.commandLine().getOut().printf("report of %d runs: %d pairwise, %d absolute, %d likert, %d agreement rows -> %s%n",
           dirs.size(), r.pairwise().size(), r.absolute().size(), r.likert().size(), r.agreement().size(), run.out);
       return 0;
+    }
+  }
+
+  /** {@code eval report} only gathers finished reports: nothing random, no input records. */
+  static final class ReportOptions {
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder (refused when not empty, unless --force).")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite an existing non-empty output folder.")
+    boolean force;
+
+    lima.core.RunDir.Options toRunOptions() {
+      return new lima.core.RunDir.Options(out, force, 0, -1);
     }
   }
 

@@ -86,6 +86,14 @@ class EvalCommandTest {
         "--judge", url, "--judge-model", "fake", "--out", tmp.resolve("pw").toString(), "--max-unparseable", "3");
     assertEquals(ExitCodes.DATA, rc);
     assertTrue(err.toString().contains("24 of 24 judge answers") && err.toString().contains("--max-unparseable 3"), err.toString());
+    // allowed: the summaries say so instead of printing NaN or nothing
+    assertEquals(0, lima("eval", "pairwise", "--prompts", samples().resolve("prompts.jsonl").toString(), "--a", samples().resolve("lima-7b.jsonl").toString(), "--b", samples().resolve("baseline.jsonl").toString(),
+        "--judge", url, "--judge-model", "fake", "--out", tmp.resolve("pw").toString(), "--force", "--max-unparseable", "100%", "--bootstrap", "100"), err.toString());
+    assertTrue(out.toString().contains("lima-7b vs baseline: no judgments over 0 prompts"), out.toString());
+    assertEquals(0, lima("eval", "absolute", "--prompts", samples().resolve("prompts.jsonl").toString(), "--responses", samples().resolve("lima-7b.jsonl").toString(),
+        "--judge", url, "--judge-model", "fake", "--out", tmp.resolve("abs").toString(), "--max-unparseable", "100%", "--bootstrap", "100"), err.toString());
+    assertTrue(out.toString().contains("lima-7b (judge:fake): no judgments ->"), out.toString());
+    assertFalse(out.toString().contains("NaN"), out.toString());
   }
 
   @Test
@@ -95,7 +103,10 @@ class EvalCommandTest {
     assertEquals(0, lima("eval", "agreement", tmp.resolve("sheet").toString(), "--out", tmp.resolve("agree").toString()), err.toString());
     // hand-worked in data/samples/eval/README.md: 8.5 points over 11 shared prompts
     assertTrue(out.toString().contains("alice/bob 77.3%"), out.toString());
-    assertEquals(0, lima("eval", "absolute", "--sheet", s.resolve("absolute-carol.csv").toString(), "--out", tmp.resolve("abs").toString()), err.toString());
+    assertEquals(0, lima("eval", "sheet", "import", s.resolve("alice.csv").toString(), "--key", s.resolve("sheet.key.csv").toString(), "--out", tmp.resolve("alice").toString()), err.toString());
+    assertEquals(0, lima("eval", "agreement", tmp.resolve("alice").toString(), "--out", tmp.resolve("agree1").toString()), err.toString());
+    assertTrue(out.toString().contains("agreement of 1 raters: no judgments (no two raters labelled a prompt in common)"), out.toString());
+    assertEquals(0, lima("eval", "absolute", "--sheet", s.resolve("absolute-carol.csv").toString(), "--prompts", s.resolve("prompts.jsonl").toString(), "--out", tmp.resolve("abs").toString()), err.toString());
     assertTrue(out.toString().contains("Fail 8% Pass 42% Excellent 50% of 12"), out.toString());
     assertEquals(0, lima("eval", "report", tmp.resolve("sheet").toString(), tmp.resolve("agree").toString(), tmp.resolve("abs").toString(), "--out", tmp.resolve("report").toString()), err.toString());
     assertTrue(Files.isRegularFile(tmp.resolve("report/win-tie-loss.svg")));
@@ -108,5 +119,14 @@ class EvalCommandTest {
     Path s = samples();
     assertEquals(ExitCodes.USAGE, lima("eval", "pairwise", "--prompts", s.resolve("prompts.jsonl").toString(), "--a", s.resolve("lima-7b.jsonl").toString(), "--b", s.resolve("baseline.jsonl").toString(), "--judge", "ftp://x", "--judge-model", "m", "--out", tmp.resolve("y").toString()));
     assertTrue(err.toString().contains("must be an http(s) URL"), err.toString());
+    // eval commands take no --threads or --if-changed (they used to accept and ignore them)
+    for (String opt : new String[] {"--threads=2", "--if-changed"}) {
+      assertEquals(ExitCodes.USAGE, lima("eval", "agreement", s.resolve("alice.csv").toString(), "--out", tmp.resolve("z").toString(), opt), opt);
+      assertTrue(err.toString().contains("Unknown option: '" + opt + "'"), err.toString());
+    }
+    assertEquals(ExitCodes.USAGE, lima("eval", "report", tmp.toString(), "--out", tmp.resolve("r").toString(), "--seed", "3"));
+    // absolute sheets need the prompts, so that unknown ids can be refused
+    assertEquals(ExitCodes.USAGE, lima("eval", "absolute", "--sheet", s.resolve("absolute-carol.csv").toString(), "--out", tmp.resolve("a").toString()));
+    assertTrue(err.toString().contains("--sheet needs --prompts"), err.toString());
   }
 }

@@ -89,7 +89,9 @@ public final class AbsoluteEval {
         details.put("failed_requests", failed);
         run.stats().add("judge", "unparseable_answers", unparseable);
         run.stats().add("judge", "failed_requests", failed);
-        result = finish(run, rated, unparseable, failed, bootstrap, details);
+        List<String[]> expected = new ArrayList<>();
+        for (Responses m : models) expected.add(new String[] {m.name(), rater});
+        result = finish(run, rated, expected, unparseable, failed, bootstrap, details);
         if (failed > 0) failure = failed + " of " + bodies.size() + " judge requests failed after their retries; run again with --force on the same --out to retry only those";
         else if (maxUnparseable.exceeded(unparseable, bodies.size()))
           failure = String.format(Locale.ROOT, "%d of %d judge answers had no parseable rating, more than --max-unparseable %s; the raw answers are in %s", unparseable, bodies.size(), maxUnparseable.text(), run.file(RATINGS));
@@ -121,13 +123,18 @@ public final class AbsoluteEval {
   /**
    * Reads filled-in rating sheets: columns {@code id}, {@code rating} (Fail, Pass or Excellent, any
    * case; empty = not rated), optional {@code model} (else {@code defaultModel}) and {@code rater}
-   * (else the file name's stem).
+   * (else the file name's stem). As {@code sheet import} does, a row whose id is empty or not in {@code
+   * prompts}, or that rates a (rater, model, id) already rated, is a bad record (warning, {@code
+   * rejects.jsonl}, stop past {@code --max-errors}) and is not counted.
    */
-  public static Result sheets(List<Path> sheets, String defaultModel, int bootstrap, RunDir.Options o) throws IOException {
+  public static Result sheets(List<Path> sheets, Path prompts, String defaultModel, int bootstrap, RunDir.Options o) throws IOException {
+    Map<String, String> known = Prompts.read(prompts);
     try (RunDir run = RunDir.open(o)) {
+      run.input(prompts);
       sheets.forEach(run::input);
       run.config("bootstrap", bootstrap);
       List<Rated> rated = new ArrayList<>();
+      java.util.Set<String> seen = new java.util.HashSet<>();
       int unlabelled = 0;
       try (JsonlWriter w = run.jsonl(RATINGS)) {
         for (Path s : sheets) {
@@ -137,6 +144,16 @@ public final class AbsoluteEval {
             for (String h : List.of("id", "rating"))
               if (!csv.getHeaderMap().containsKey(h)) throw new lima.core.BadInputException(s + ":1: expected a header with column \"" + h + "\", got " + csv.getHeaderNames());
             for (CSVRecord rec : csv) {
+              String where = s + ": row " + rec.getRecordNumber();
+              String id = rec.get("id").trim();
+              if (id.isEmpty()) {
+                run.badRecord(where, "the id is empty", rec.toString());
+                continue;
+              }
+              if (!known.containsKey(id)) {
+                run.badRecord(where, "id \"" + id + "\" is not a prompt of " + prompts, rec.toString());
+                continue;
+              }
               String v = rec.get("rating").trim();
               if (v.isEmpty()) {
                 unlabelled++;
@@ -144,12 +161,16 @@ public final class AbsoluteEval {
               }
               Rating rt = Rating.parse(v);
               if (rt == null) {
-                run.badRecord(s + ": row " + rec.getRecordNumber(), "rating \"" + v + "\" is not one of Fail, Pass, Excellent", rec.toString());
+                run.badRecord(where, "rating \"" + v + "\" is not one of Fail, Pass, Excellent", rec.toString());
                 continue;
               }
-              String model = rec.isMapped("model") && !rec.get("model").isBlank() ? rec.get("model") : defaultModel;
+              String model = rec.isMapped("model") && !rec.get("model").isBlank() ? rec.get("model").trim() : defaultModel;
               String rater = rec.isMapped("rater") && !rec.get("rater").isBlank() ? rec.get("rater").trim() : Responses.stem(s);
-              Rated x = new Rated(rec.get("id"), model, rater, rt);
+              if (!seen.add(rater + "\u0000" + model + "\u0000" + id)) {
+                run.badRecord(where, "rater " + rater + " rated " + model + "'s response to prompt " + id + " twice", rec.toString());
+                continue;
+              }
+              Rated x = new Rated(id, model, rater, rt);
               rated.add(x);
               w.write(Map.of("id", x.id(), "model", model, "rater", rater, "rating", rt.label()));
             }
@@ -160,12 +181,14 @@ public final class AbsoluteEval {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("unlabelled_rows", unlabelled);
       details.put("bad_rows", run.badRecords());
-      return finish(run, rated, 0, 0, bootstrap, details);
+      return finish(run, rated, List.of(), 0, 0, bootstrap, details);
     }
   }
 
-  private static Result finish(RunDir run, List<Rated> rated, int unparseable, int failed, int bootstrap, Map<String, Object> details) throws IOException {
+  /** {@code expected}: (model, rater) rows reported even without a rating ("no judgments"). */
+  private static Result finish(RunDir run, List<Rated> rated, List<String[]> expected, int unparseable, int failed, int bootstrap, Map<String, Object> details) throws IOException {
     Map<String, List<Rating>> groups = new LinkedHashMap<>();
+    for (String[] mr : expected) groups.put(mr[0] + "\u0000" + mr[1], new ArrayList<>());
     for (Rated r : rated) groups.computeIfAbsent(r.model() + "\u0000" + r.rater(), k -> new ArrayList<>()).add(r.rating());
     Bootstrap boot = new Bootstrap(Hashing.key(run.seed(), "bootstrap"), bootstrap);
     List<Report.RatingRow> rows = new ArrayList<>();

@@ -25,14 +25,15 @@ public record Bootstrap(long seed, int replicates, double level) {
   }
 
   /** A point estimate with its interval. */
-  public record Interval(double estimate, double lo, double hi) {
-    public static final Interval EMPTY = new Interval(Double.NaN, Double.NaN, Double.NaN);
-  }
+  public record Interval(double estimate, double lo, double hi) {}
 
-  /** The mean of {@code values} with its bootstrap interval; NaNs for no values. */
+  /**
+   * The mean of {@code values} with its bootstrap interval; null for no values (reports say "no
+   * judgments" and write null, never NaN).
+   */
   public Interval mean(double[] values) {
     int n = values.length;
-    if (n == 0) return Interval.EMPTY;
+    if (n == 0) return null;
     double sum = 0;
     for (double v : values) sum += v;
     double[] means = replicateMeans(values);

@@ -11,8 +11,6 @@ import java.util.Locale;
 import lima.core.AtomicFiles;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -75,27 +73,63 @@ public final class Charts {
         if (shares[k] >= 7) c.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%.0f%%", shares[k]), (x0 + x1) / 2, y, false));
         x0 = x1;
       }
-      c.addAnnotation(new AnnotationText(r.label() + "  (n=" + r.n() + ")", 50, y + 0.42, false));
+      String share = r.n() == 0 ? ReportWriter.NO_JUDGMENTS : "A wins " + ReportWriter.pct(r.win());
+      c.addAnnotation(new AnnotationText(r.label() + "  (n=" + r.n() + "; " + share + ")", 50, y + 0.42, false));
     }
     return c;
   }
 
-  /** Figure 3: Fail / Pass / Excellent shares, one bar group per model. */
-  public static CategoryChart absolute(String title, List<Report.RatingRow> rows) {
-    CategoryChart c = new CategoryChartBuilder().width(800).height(500).title(title).yAxisTitle("share of responses (%)").build();
+  /**
+   * Figure 3: Fail / Pass / Excellent shares, one bar per (model, rater) in each category, each with its
+   * 95% interval as a black whisker. Bars are thick vertical segments on an XY chart (XChart's category
+   * bars take symmetric error bars only). The legend is one line per row, below the plot, so long names
+   * and many rows are never cut off.
+   */
+  public static XYChart absolute(String title, List<Report.RatingRow> rows) {
+    int m = Math.max(1, rows.size());
+    int width = Math.max(800, 200 + 60 * 3 * m);
+    XYChart c = new XYChartBuilder().width(width).height(520 + 24 * m).title(title).yAxisTitle("share of responses (%), with 95% interval").build();
     var s = c.getStyler();
     s.setLegendPosition(Styler.LegendPosition.OutsideS);
-    s.setLegendLayout(Styler.LegendLayout.Horizontal);
+    s.setLegendLayout(Styler.LegendLayout.Vertical);
     s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotGridVerticalLinesVisible(false);
+    s.setXAxisMin(-0.6);
+    s.setXAxisMax(2.6);
     s.setYAxisMin(0.0);
-    s.setYAxisMax(100.0);
-    s.setLabelsVisible(true);
-    s.setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    List<String> cats = List.of("Fail", "Pass", "Excellent");
-    for (Report.RatingRow r : rows) {
-      double d = Math.max(1, r.n());
-      String name = r.model() + (r.rater() == null || r.rater().isEmpty() ? "" : " (" + r.rater() + ")");
-      c.addSeries(name + " n=" + r.n(), cats, List.of(round1(100 * r.fails() / d), round1(100 * r.passes() / d), round1(100 * r.excellents() / d)));
+    s.setYAxisMax(115.0);
+    s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    s.setAnnotationTextFontColor(Color.BLACK);
+    String[] cats = {"Fail", "Pass", "Excellent"};
+    // Category names over each group (XChart's numeric axis has no category ticks).
+    s.setXAxisTicksVisible(false);
+    for (int k = 0; k < 3; k++) c.addAnnotation(new AnnotationText(cats[k], k, 110, false));
+    double w = 0.8 / m;
+    float thickness = (float) Math.max(4, (width - 160) / 3.2 * w * 0.8);
+    for (int i = 0; i < rows.size(); i++) {
+      Report.RatingRow r = rows.get(i);
+      String name = r.model() + (r.rater() == null || r.rater().isEmpty() ? "" : " (" + r.rater() + ")") + (r.n() == 0 ? ": " + ReportWriter.NO_JUDGMENTS : ", n=" + r.n());
+      Color color = PALETTE[i % PALETTE.length];
+      Bootstrap.Interval[] iv = {r.fail(), r.pass(), r.excellent()};
+      double[] xs = new double[3];
+      for (int k = 0; k < 3; k++) xs[k] = k - 0.4 + w * (i + 0.5);
+      // The legend entry: an invisible point carrying the row's colour.
+      XYSeries key = c.addSeries(name, new double[] {xs[0]}, new double[] {-50});
+      key.setMarker(SeriesMarkers.SQUARE);
+      key.setMarkerColor(color);
+      key.setLineStyle(new BasicStroke(0f));
+      key.setLineColor(color);
+      for (int k = 0; k < 3; k++) {
+        if (iv[k] == null) continue;
+        double est = 100 * iv[k].estimate();
+        XYSeries bar = c.addSeries(name + " " + cats[k], new double[] {xs[k], xs[k]}, new double[] {0, Math.max(1e-6, est)});
+        bar.setMarker(SeriesMarkers.NONE);
+        bar.setLineColor(color);
+        bar.setLineStyle(new BasicStroke(thickness, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
+        bar.setShowInLegend(false);
+        whisker(c, name + " " + cats[k] + " ci", xs[k], xs[k], 100 * iv[k].lo(), 100 * iv[k].hi());
+        c.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%.0f%%", est), xs[k], Math.min(101, 100 * iv[k].hi() + 2.5), false));
+      }
     }
     return c;
   }
@@ -115,6 +149,10 @@ public final class Charts {
     s.setAnnotationTextFontColor(Color.BLACK);
     for (int i = 0; i < n; i++) {
       Report.LikertRow r = rows.get(i);
+      if (r.mean() == null) {
+        c.addAnnotation(new AnnotationText(r.model() + ": " + ReportWriter.NO_JUDGMENTS, i, 3.5, false));
+        continue;
+      }
       XYSeries bar = c.addSeries("ci " + i, new double[] {i, i}, new double[] {r.mean().lo(), Math.max(r.mean().lo() + 1e-6, r.mean().hi())});
       bar.setMarker(SeriesMarkers.NONE);
       bar.setLineColor(new Color(0x1565c0));
@@ -125,26 +163,56 @@ public final class Charts {
       pt.setMarkerColor(Color.BLACK);
       c.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%s: %.2f", r.model(), r.mean().estimate()), i, Math.max(1.15, r.mean().lo() - 0.2), false));
     }
+    // XChart draws nothing (and fails) on an XY chart without a series.
+    if (c.getSeriesMap().isEmpty()) c.addSeries("none", new double[] {0}, new double[] {1}).setMarker(SeriesMarkers.NONE);
     return c;
   }
 
-  /** Agreement per rater pair, in percent. */
-  public static CategoryChart agreement(String title, List<Report.AgreementRow> rows) {
-    CategoryChart c = new CategoryChartBuilder().width(Math.max(700, 160 * rows.size() + 200)).height(500).title(title).yAxisTitle("tie-discounted agreement (%)").build();
+  /**
+   * Agreement per rater pair, in percent: one horizontal bar per pair with its 95% interval as a black
+   * whisker and the pair's name written above its bar (so long names never overlap).
+   */
+  public static XYChart agreement(String title, List<Report.AgreementRow> rows) {
+    int n = rows.size();
+    XYChart c = new XYChartBuilder().width(900).height(140 + 70 * n).title(title).xAxisTitle("tie-discounted agreement (%), with 95% interval").build();
     var s = c.getStyler();
     s.setChartBackgroundColor(Color.WHITE);
     s.setLegendVisible(false);
-    s.setYAxisMin(0.0);
-    s.setYAxisMax(100.0);
-    s.setLabelsVisible(true);
-    List<String> cats = new ArrayList<>();
-    List<Number> vals = new ArrayList<>();
-    for (Report.AgreementRow r : rows) {
-      cats.add(r.rater1() + " / " + r.rater2() + " (n=" + r.n() + ")");
-      vals.add(round1(100 * r.agreement().estimate()));
+    s.setPlotGridLinesVisible(false);
+    s.setXAxisMin(0.0);
+    s.setXAxisMax(100.0);
+    s.setYAxisMin(-0.6);
+    s.setYAxisMax(n - 0.2);
+    s.setYAxisTicksVisible(false);
+    s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    s.setAnnotationTextFontColor(Color.BLACK);
+    float thickness = Math.max(14f, Math.min(30f, 240f / Math.max(1, n)));
+    for (int i = 0; i < n; i++) {
+      Report.AgreementRow r = rows.get(i);
+      double y = n - 1 - i;
+      String label = r.rater1() + " / " + r.rater2() + " (" + r.kind() + ", n=" + r.n() + "): " + ReportWriter.pct(r.agreement());
+      c.addAnnotation(new AnnotationText(label, 50, y + 0.4, false));
+      if (r.agreement() == null) continue;
+      XYSeries bar = c.addSeries("pair " + i, new double[] {0, Math.max(1e-6, 100 * r.agreement().estimate())}, new double[] {y, y});
+      bar.setMarker(SeriesMarkers.NONE);
+      bar.setLineColor(new Color(0x90caf9));
+      bar.setLineStyle(new BasicStroke(thickness, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
+      whisker(c, "ci " + i, 100 * r.agreement().lo(), 100 * r.agreement().hi(), y, y);
     }
-    c.addSeries("agreement", cats, vals);
+    if (c.getSeriesMap().isEmpty()) c.addSeries("none", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
     return c;
+  }
+
+  static final Color[] PALETTE = {new Color(0x1e88e5), new Color(0xfb8c00), new Color(0x43a047), new Color(0x8e24aa), new Color(0xe53935), new Color(0x00897b), new Color(0x6d4c41), new Color(0x546e7a)};
+
+  /** A thin black interval line from (x0, y0) to (x1, y1), not in the legend. */
+  private static void whisker(XYChart c, String name, double x0, double x1, double y0, double y1) {
+    boolean vertical = x0 == x1;
+    XYSeries ci = c.addSeries(name, new double[] {x0, vertical ? x1 : Math.max(x0 + 1e-6, x1)}, new double[] {y0, vertical ? Math.max(y0 + 1e-6, y1) : y1});
+    ci.setMarker(SeriesMarkers.NONE);
+    ci.setLineColor(Color.BLACK);
+    ci.setLineStyle(new BasicStroke(1.6f));
+    ci.setShowInLegend(false);
   }
 
   private static double round1(double v) {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import lima.core.ExitCodes;
 import lima.core.RunDir;
+import lima.core.UserException;
 import lima.eval.judge.ChatClient;
 import lima.eval.judge.JudgeCache;
+import lima.eval.judge.JudgeException;
 import lima.eval.judge.JudgeOptions;
 import lima.eval.judge.JudgeRunner;
 
@@ -24,8 +27,17 @@ final class Judging implements AutoCloseable {
     this.client = sleeper == null ? new ChatClient(options, cache) : new ChatClient(options, cache, sleeper);
   }
 
+  /**
+   * Every answer, in request order. A failure no retry can fix (400, 401, connection refused) ends the
+   * run with that cause in one line (exit 3); the answers received before it are in the cache.
+   */
   List<JudgeRunner.Result> ask(List<ObjectNode> bodies, String label) throws IOException, InterruptedException {
-    List<JudgeRunner.Result> r = JudgeRunner.run(client, bodies, options.concurrency(), label);
+    List<JudgeRunner.Result> r;
+    try {
+      r = JudgeRunner.run(client, bodies, options.concurrency(), label);
+    } catch (JudgeException e) {
+      throw new UserException(e.getMessage() + "; stopped after " + client.sent() + " of " + bodies.size() + " requests (answers received are cached)", ExitCodes.DATA);
+    }
     run.stats().add("judge", "requests_sent", client.sent());
     run.stats().add("judge", "retries", client.retried());
     run.stats().add("judge", "cache_hits", client.cacheHits());

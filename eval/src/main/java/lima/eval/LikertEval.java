@@ -30,7 +30,13 @@ public final class LikertEval {
 
   public static final String SCORES = "scores.jsonl";
 
-  public record Result(int requests, int unparseable, int failed, Report report) {}
+  /**
+   * @param requests judge answers needed (responses x samples)
+   * @param sent requests that went over the network (retries included; identical requests and cached
+   *     answers are not sent)
+   * @param cacheHits answers that came from the cache
+   */
+  public record Result(int requests, long sent, long cacheHits, int unparseable, int failed, Report report) {}
 
   public static Result run(Path prompts, List<Responses> models, JudgeOptions j, Path cache, int samples, double temperature, Threshold maxUnparseable, int bootstrap, RunDir.Options o, ChatClient.Sleeper sleeper)
       throws IOException, InterruptedException {
@@ -87,8 +93,8 @@ public final class LikertEval {
         for (var e : byModel.entrySet()) {
           double[] perPrompt = e.getValue().values().stream().mapToDouble(l -> l.stream().mapToInt(Integer::intValue).average().orElseThrow()).toArray();
           Bootstrap boot = new Bootstrap(Hashing.key(run.seed(), "bootstrap"), bootstrap);
-          if (perPrompt.length > 0)
-            rows.add(new Report.LikertRow(e.getKey(), perPrompt.length, samples, scoresPerModel.getOrDefault(e.getKey(), 0), badPerModel.getOrDefault(e.getKey(), 0), boot.mean(perPrompt)));
+          // A model without one parseable score keeps its row: mean null, "no judgments" in the report.
+          rows.add(new Report.LikertRow(e.getKey(), perPrompt.length, samples, scoresPerModel.getOrDefault(e.getKey(), 0), badPerModel.getOrDefault(e.getKey(), 0), boot.mean(perPrompt)));
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("judge", Map.of("model", j.model(), "prompt", JudgePrompts.LIKERT.describe()));
@@ -103,7 +109,7 @@ public final class LikertEval {
         run.stats().add("judge", "unparseable_answers", unparseable);
         run.stats().add("judge", "failed_requests", failed);
         run.finish("eval likert", outputs, null);
-        result = new Result(bodies.size(), unparseable, failed, report);
+        result = new Result(bodies.size(), judging.client.sent(), judging.client.cacheHits(), unparseable, failed, report);
         if (failed > 0) failure = failed + " of " + bodies.size() + " judge requests failed after their retries; run again with --force on the same --out to retry only those";
         else if (maxUnparseable.exceeded(unparseable, bodies.size()))
           failure = String.format(Locale.ROOT, "%d of %d judge answers had no score alone on the last line, more than --max-unparseable %s; the raw answers are in %s", unparseable, bodies.size(), maxUnparseable.text(), run.file(SCORES));

@@ -147,6 +147,11 @@ public final class RaterSheet {
   /** Reads filled-in sheets (one rater each, or a {@code rater} column) into {@code labels.jsonl} and a report. */
   public static ImportResult importSheets(List<Path> sheets, Path key, RunDir.Options o, int bootstrap) throws IOException {
     Map<String, KeyRow> keyRows = readKey(key);
+    // The instructions were written beside the key (sheet.key.csv, sheet.instructions.md); point there
+    // only when they are there.
+    String keyName = key.getFileName().toString();
+    Path instructions = keyName.endsWith(".key.csv") ? key.resolveSibling(keyName.substring(0, keyName.length() - ".key.csv".length()) + ".instructions.md") : null;
+    String labelHelp = instructions != null && Files.isRegularFile(instructions) ? "see " + instructions : "the accepted spellings are listed in docs/eval.md";
     try (RunDir run = RunDir.open(o)) {
       run.input(key);
       sheets.forEach(run::input);
@@ -178,7 +183,7 @@ public final class RaterSheet {
             }
             String pick = LABELS.get(raw);
             if (pick == null) {
-              run.badRecord(where, "label \"" + r.get("label") + "\" is not one of 1, 2, tie (see " + Responses.stem(sheet) + ".instructions.md)", r.toString());
+              run.badRecord(where, "label \"" + r.get("label") + "\" is not one of 1, 2, tie (" + labelHelp + ")", r.toString());
               continue;
             }
             String rater = r.isMapped("rater") && !r.get("rater").isBlank() ? r.get("rater").trim() : fileRater;

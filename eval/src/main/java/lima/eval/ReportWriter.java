@@ -44,8 +44,17 @@ public final class ReportWriter {
     }
   }
 
-  static String pct(Interval i) {
-    return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * i.estimate(), 100 * i.lo(), 100 * i.hi());
+  /** What a report says for a statistic over no items. */
+  public static final String NO_JUDGMENTS = "no judgments";
+
+  /** A share and its interval in percent, or "no judgments" when there was nothing to count. */
+  public static String pct(Interval i) {
+    return i == null ? NO_JUDGMENTS : String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * i.estimate(), 100 * i.lo(), 100 * i.hi());
+  }
+
+  /** A 1-6 mean and its interval, or "no judgments". */
+  public static String mean(Interval i) {
+    return i == null ? NO_JUDGMENTS : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", i.estimate(), i.lo(), i.hi());
   }
 
   public static String markdown(Report r) {
@@ -70,7 +79,7 @@ public final class ReportWriter {
       sb.append("## Helpfulness (1-6)\n\n![likert](likert.png)\n\n");
       sb.append("| model | prompts | samples/prompt | scores | unparseable | mean [95% interval] |\n|---|---:|---:|---:|---:|---|\n");
       for (var k : r.likert())
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2f [%.2f, %.2f] |%n", k.model(), k.prompts(), k.samplesPerPrompt(), k.scores(), k.unparseable(), k.mean().estimate(), k.mean().lo(), k.mean().hi()));
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s |%n", k.model(), k.prompts(), k.samplesPerPrompt(), k.scores(), k.unparseable(), mean(k.mean())));
       sb.append('\n');
     }
     if (!r.agreement().isEmpty()) {

@@ -100,11 +100,74 @@ class JudgedRatingsTest {
   void absoluteFromASheet() throws Exception {
     Path s = tmp.resolve("dora.csv");
     Files.writeString(s, "id,rating\nq1,Excellent\nq2,pass\nq3,\nq4,FAIL\nq5,Excellent\n");
-    var r = AbsoluteEval.sheets(List.of(s), "lima", 500, new RunDir.Options(tmp.resolve("out"), false, 1, -1));
+    Path prompts = EvalFixtures.prompts(tmp, Map.of("q1", "a", "q2", "b", "q3", "c", "q4", "d", "q5", "e"));
+    var r = AbsoluteEval.sheets(List.of(s), prompts, "lima", 500, new RunDir.Options(tmp.resolve("out"), false, 1, -1));
     var row = r.report().absolute().get(0);
     assertEquals("lima", row.model());
     assertEquals("dora", row.rater());
     assertEquals(List.of(1, 1, 2), List.of(row.fails(), row.passes(), row.excellents()));
     assertEquals(0.5, row.excellent().estimate(), 1e-12);
+  }
+
+  @Test
+  void absoluteSheetsRejectRepeatedEmptyAndUnknownIdsAsSheetImportDoes() throws Exception {
+    Path prompts = EvalFixtures.prompts(tmp, Map.of("q1", "a", "q2", "b", "q3", "c"));
+    Path s = tmp.resolve("erin.csv");
+    Files.writeString(s, "id,model,rating\nq1,m,Excellent\nq2,m,Pass\nq1,m,Fail\n,m,Pass\nq9,m,Excellent\nq3,m,Fail\nq1,other,Fail\n");
+    // The same sheet twice: every row of the second copy rates again what the first one rated.
+    var r = AbsoluteEval.sheets(List.of(s, s), prompts, "lima", 500, new RunDir.Options(tmp.resolve("out"), false, 1, -1));
+    var m = r.report().absolute().get(0);
+    assertEquals("m", m.model());
+    assertEquals(3, m.n(), "q1 once, q2, q3: the repeat of q1, the empty id and q9 are not counted");
+    assertEquals(List.of(1, 1, 1), List.of(m.fails(), m.passes(), m.excellents()));
+    assertEquals(1, r.report().absolute().get(1).n(), "another model's rating of q1 is its own");
+    String rejects = Files.readString(tmp.resolve("out/rejects.jsonl"));
+    assertTrue(rejects.contains("rated m's response to prompt q1 twice"), rejects);
+    assertTrue(rejects.contains("the id is empty"), rejects);
+    assertTrue(rejects.contains("id \\\"q9\\\" is not a prompt of"), rejects);
+    assertEquals(3 + 7, Files.readString(tmp.resolve("out/rejects.jsonl")).lines().count(), "3 bad rows in the first copy, all 7 in the second");
+    // With --max-errors 0 the first bad row stops the run, naming file and row.
+    var e = assertThrows(lima.core.BadInputException.class, () -> AbsoluteEval.sheets(List.of(s), prompts, "lima", 500, new RunDir.Options(tmp.resolve("out2"), false, 1, 0)));
+    assertTrue(e.getMessage().contains("erin.csv: row 3") && e.getMessage().contains("twice"), e.getMessage());
+  }
+
+  @Test
+  void withNoParseableJudgmentReportsSayNoJudgmentsAndWriteNull() throws Exception {
+    try (var server = new FakeJudgeServer(s -> Reply.content("I would rather not say."))) {
+      Path pr = EvalFixtures.prompts(tmp, prompts());
+      Map<String, String> resp = new LinkedHashMap<>();
+      for (String id : prompts().keySet()) resp.put(id, "answer " + id);
+      Responses m = Responses.read(EvalFixtures.responses(tmp, "m", resp), null);
+      Threshold all = Threshold.parse("100%");
+
+      var pw = PairwiseEval.run(new PairwiseEval.Config(pr, EvalFixtures.responses(tmp, "a", resp), null, EvalFixtures.responses(tmp, "b", Map.of("q1", "x", "q2", "y")), null, judge(server.url()), null, all, 200),
+          new RunDir.Options(tmp.resolve("pw"), false, 1, -1));
+      assertEquals(0, pw.labelled());
+      assertNoNaN(tmp.resolve("pw"));
+      JsonNode row = Json.MAPPER.readTree(tmp.resolve("pw/report.json").toFile()).path("pairwise").path(0);
+      assertTrue(row.has("win") && row.path("win").isNull(), row.toString());
+      assertTrue(Files.readString(tmp.resolve("pw/report.md")).contains("| 0 | no judgments | no judgments | no judgments |"));
+
+      var ab = AbsoluteEval.judge(pr, List.of(m), judge(server.url()), null, all, 200, new RunDir.Options(tmp.resolve("abs"), false, 1, -1), null);
+      assertEquals(1, ab.report().absolute().size(), "the model keeps its row");
+      assertEquals(0, ab.report().absolute().get(0).n());
+      assertNoNaN(tmp.resolve("abs"));
+      assertTrue(Json.MAPPER.readTree(tmp.resolve("abs/report.json").toFile()).path("absolute").path(0).path("excellent").isNull());
+      assertTrue(Files.readString(tmp.resolve("abs/report.md")).contains("| m | judge:fake-judge | 0 | no judgments | no judgments | no judgments |"));
+
+      var lk = LikertEval.run(pr, List.of(m), judge(server.url()), null, 2, 0.7, all, 200, new RunDir.Options(tmp.resolve("lk"), false, 1, -1), null);
+      assertEquals(1, lk.report().likert().size());
+      assertNull(lk.report().likert().get(0).mean());
+      assertNoNaN(tmp.resolve("lk"));
+      assertTrue(Json.MAPPER.readTree(tmp.resolve("lk/report.json").toFile()).path("likert").path(0).path("mean").isNull());
+      assertTrue(Files.readString(tmp.resolve("lk/report.md")).contains("| m | 0 | 2 | 0 | 8 | no judgments |"));
+    }
+  }
+
+  static void assertNoNaN(Path dir) throws Exception {
+    for (String f : List.of("report.json", "report.md", "stats.json")) {
+      String text = Files.readString(dir.resolve(f));
+      assertFalse(text.contains("NaN"), dir.resolve(f) + ":\n" + text);
+    }
   }
 }

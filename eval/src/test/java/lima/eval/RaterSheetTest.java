@@ -94,7 +94,14 @@ class RaterSheetTest {
     Files.writeString(bad, "item,id,label\n1,p1,1\n2,p2,maybe\n3,p3,tie\n");
     var r = RaterSheet.importSheets(List.of(bad), ex.key(), new RunDir.Options(tmp.resolve("out"), false, 1, -1), 100);
     assertEquals(2, r.labels());
-    assertTrue(Files.readString(tmp.resolve("out/rejects.jsonl")).contains("maybe"));
+    String rejects = Files.readString(tmp.resolve("out/rejects.jsonl"));
+    assertTrue(rejects.contains("maybe"));
+    // The message points to the instructions written beside the key, which exist (not "bad.instructions.md").
+    assertTrue(Files.isRegularFile(ex.instructions()));
+    assertTrue(rejects.contains("see " + ex.instructions()), rejects);
+    Files.delete(ex.instructions());
+    RaterSheet.importSheets(List.of(bad), ex.key(), new RunDir.Options(tmp.resolve("out4"), false, 1, -1), 100);
+    assertTrue(Files.readString(tmp.resolve("out4/rejects.jsonl")).contains("listed in docs/eval.md"), "no pointer to a missing file");
     var e = assertThrows(BadInputException.class, () -> RaterSheet.importSheets(List.of(bad), ex.key(), new RunDir.Options(tmp.resolve("out2"), false, 1, 0), 100));
     assertTrue(e.getMessage().contains("bad.csv: row 2") && e.getMessage().contains("\"maybe\""), e.getMessage());
     Path wrongId = tmp.resolve("wrong.csv");

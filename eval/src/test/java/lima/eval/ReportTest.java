@@ -48,4 +48,44 @@ class ReportTest {
     var e = assertThrows(lima.core.UserException.class, () -> ReportWriter.read(tmp));
     assertTrue(e.getMessage().contains("no report.json"));
   }
+
+  /** True when the outermost {@code margin} pixels of the image are all background (nothing cut off at an edge). */
+  static boolean clearEdges(BufferedImage img, int margin) {
+    int bg = img.getRGB(0, 0);
+    for (int x = 0; x < img.getWidth(); x++)
+      for (int y = 0; y < img.getHeight(); y++)
+        if ((x < margin || y < margin || x >= img.getWidth() - margin || y >= img.getHeight() - margin) && img.getRGB(x, y) != bg) return false;
+    return true;
+  }
+
+  @Test
+  void absoluteAndAgreementChartsShowIntervalsAndFitLongNames() throws Exception {
+    Bootstrap b = new Bootstrap(1, 500);
+    List<Report.RatingRow> rows = new java.util.ArrayList<>();
+    String[] models = {"lima-65b-final", "alpaca-65b-baseline", "davinci003", "claude-v1.3-judged", "gpt-4-reference-model"};
+    for (int i = 0; i < 5; i++) {
+      boolean[] f = new boolean[20], p = new boolean[20], x = new boolean[20];
+      for (int k = 0; k < 20; k++) {
+        if (k < 2 + i) f[k] = true;
+        else if (k < 10) p[k] = true;
+        else x[k] = true;
+      }
+      rows.add(new Report.RatingRow(models[i], "judge:gpt-4o-2024-08-06", 20, 2 + i, 8 - i, 10, b.mean(Bootstrap.indicator(f)), b.mean(Bootstrap.indicator(p)), b.mean(Bootstrap.indicator(x))));
+    }
+    String[] raters = {"alice", "bob", "judge:gpt-4o-2024-08-06", "carol-the-crowd-worker"};
+    List<Report.AgreementRow> pairs = new java.util.ArrayList<>();
+    for (int i = 0; i < raters.length; i++)
+      for (int j = i + 1; j < raters.length; j++) pairs.add(new Report.AgreementRow(raters[i], raters[j], Agreement.kind(raters[i], raters[j]), 12, b.mean(new double[] {1, 0.5, 1, 0, 1, 1})));
+    Path dir = tmp.resolve("charts");
+    ReportWriter.write(dir, new Report("summary", "t", null, rows, null, pairs, null));
+    BufferedImage abs = ImageIO.read(dir.resolve("absolute.png").toFile());
+    assertTrue(clearEdges(abs, 3), "the absolute chart's legend of 5 long names fits inside the image");
+    ReportWriter.write(tmp.resolve("one"), new Report("absolute", "t", null, rows.subList(0, 1), null, null, null));
+    assertTrue(abs.getHeight() >= ImageIO.read(tmp.resolve("one/absolute.png").toFile()).getHeight() + 4 * 20, "the legend has a line per row");
+    BufferedImage agr = ImageIO.read(dir.resolve("agreement.png").toFile());
+    assertTrue(clearEdges(agr, 3));
+    assertTrue(agr.getHeight() >= 70 * pairs.size(), "one row per pair, its label above its bar");
+    Interval iv = pairs.get(0).agreement();
+    assertTrue(iv.lo() < iv.estimate() && iv.estimate() < iv.hi());
+  }
 }

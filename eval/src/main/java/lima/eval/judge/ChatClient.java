@@ -23,8 +23,9 @@ import lima.core.Json;
  * paced (at most {@code rpm} started per minute), sent with a timeout, and retried on timeouts,
  * connection errors, 429, 5xx and malformed bodies, waiting {@code backoff * 2^(attempt-1)} times a
  * seeded jitter in [0.5, 1.5), or exactly what a 429/503's {@code Retry-After} says (capped by
- * {@code maxBackoff}). Other 4xx answers fail at once. The API key goes only into the Authorization
- * header; every message this class produces has it scrubbed.
+ * {@code maxBackoff}). Other 4xx answers and a refused connection fail at once with a {@link
+ * JudgeException} that is not {@link JudgeException#retryable}. The API key goes only into the
+ * Authorization header; every message this class produces has it scrubbed.
  */
 public final class ChatClient implements AutoCloseable {
 
@@ -122,10 +123,14 @@ public final class ChatClient implements AutoCloseable {
           lastProblem = "HTTP " + status + " (" + excerpt(resp.body()) + ")";
           wait = retryAfter(resp).orElse(null);
         } else {
-          throw new JudgeException(scrub("judge at " + options.endpoint() + " answered HTTP " + status + " for model " + options.model() + ": " + excerpt(resp.body())));
+          throw new JudgeException(scrub("the judge at " + options.endpoint() + " answered HTTP " + status + " for model " + options.model() + ": " + errorMessage(resp.body())
+              + " (not retried: a retry cannot fix a " + status + ")"), false);
         }
       } catch (HttpTimeoutException e) {
         lastProblem = "timed out after " + options.timeout().toMillis() + " ms";
+      } catch (java.net.ConnectException e) {
+        throw new JudgeException(scrub("cannot connect to the judge at " + options.endpoint() + ": " + (e.getMessage() == null || e.getMessage().isBlank() ? "connection refused" : e.getMessage())
+            + " (is the server running, and is the URL right?)"), false);
       } catch (IOException e) {
         lastProblem = "connection error: " + e;
       }
@@ -195,6 +200,18 @@ public final class ChatClient implements AutoCloseable {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The server's {@code error.message} when the body is an OpenAI error, else an excerpt of the body. */
+  static String errorMessage(String body) {
+    try {
+      JsonNode m = Json.MAPPER.readTree(body).path("error");
+      if (m.isTextual()) return excerpt(m.asText());
+      if (m.path("message").isTextual()) return excerpt(m.path("message").asText());
+    } catch (IOException | RuntimeException e) {
+      // not JSON: show the body itself
+    }
+    return excerpt(body);
   }
 
   private static String excerpt(String s) {

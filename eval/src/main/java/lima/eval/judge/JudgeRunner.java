@@ -12,7 +12,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import lima.core.Progress;
 
-/** Sends many judge requests with bounded concurrency; results come back in request order. */
+/**
+ * Sends many judge requests with bounded concurrency; results come back in request order. A request
+ * that failed after its retries is a result with an error; one that failed in a way no retry can fix
+ * ({@link JudgeException#retryable} false) stops the run: no further request is sent, those in flight
+ * are cancelled, and {@link #run} throws that exception.
+ */
 public final class JudgeRunner {
   private JudgeRunner() {}
 
@@ -24,7 +29,8 @@ public final class JudgeRunner {
   }
 
   public static List<Result> run(ChatClient client, List<ObjectNode> bodies, int concurrency, String label)
-      throws IOException, InterruptedException {
+      throws IOException, InterruptedException, JudgeException {
+    java.util.concurrent.atomic.AtomicReference<JudgeException> fatal = new java.util.concurrent.atomic.AtomicReference<>();
     List<Result> out = new ArrayList<>(bodies.size());
     AtomicLong done = new AtomicLong();
     // Identical requests (two equal responses shown in both orders, say) are sent once, so what is
@@ -49,9 +55,16 @@ public final class JudgeRunner {
         futures.add(
             pool.submit(
                 () -> {
+                  if (fatal.get() != null) return new Result(null, "not sent: the run stopped");
                   try {
                     return new Result(client.complete(b), null);
                   } catch (JudgeException e) {
+                    if (!e.retryable()) {
+                      fatal.compareAndSet(null, e);
+                      synchronized (fatal) {
+                        fatal.notifyAll();
+                      }
+                    }
                     return new Result(null, e.getMessage());
                   } finally {
                     long d = done.incrementAndGet();
@@ -61,6 +74,16 @@ public final class JudgeRunner {
       }
       for (Future<Result> f : futures) {
         try {
+          // Wake up as soon as any request fails for good, not only when this one is done.
+          while (!f.isDone() && fatal.get() == null) {
+            synchronized (fatal) {
+              if (!f.isDone() && fatal.get() == null) fatal.wait(50);
+            }
+          }
+          if (fatal.get() != null) {
+            pool.shutdownNow();
+            throw fatal.get();
+          }
           uniqueResults.add(f.get());
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
