@@ -252,6 +252,7 @@ public final class HtmlToMarkdown {
     final StringBuilder inline = new StringBuilder();
     Block last; // kind of the last block in blocks
     boolean droppedUrl; // the paragraph being built lost a bare URL
+    boolean justDropped; // a bare-URL link was the last thing met in the paragraph
     boolean ordered;
     long counter;
     String marker; // ITEM: "* " or "1. "; null for an item made up for a list nested without <li>
@@ -268,6 +269,111 @@ public final class HtmlToMarkdown {
     boolean singleLine() {
       return kind == Kind.HEADING || kind == Kind.CELL;
     }
+  }
+
+  /**
+   * True when a paragraph, once its bare URLs are gone, holds only credit words ({@link
+   * #CREDIT_WORDS}, at most {@link #MAX_CREDIT_WORDS}) or no word at all: "Sourced from", "Source:",
+   * "(see also)". Numbers and punctuation are ignored.
+   */
+  static boolean creditOnly(String text) {
+    int words = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      int cp = text.codePointAt(i);
+      if (!Character.isLetter(cp)) {
+        i += Character.charCount(cp);
+        continue;
+      }
+      int start = i;
+      while (i < n && Character.isLetter(text.codePointAt(i))) i += Character.charCount(text.codePointAt(i));
+      if (++words > MAX_CREDIT_WORDS) return false;
+      if (!CREDIT_WORDS.contains(text.substring(start, i).toLowerCase(Locale.ROOT))) return false;
+    }
+    return true;
+  }
+
+  /** True when {@code p[s, e)} starts with three or more backticks and has no other backtick: a fence line. */
+  private static boolean opensFence(CharSequence p, int s, int e) {
+    int i = s;
+    while (i < e && p.charAt(i) == '`') i++;
+    if (i - s < 3) return false;
+    for (; i < e; i++) if (p.charAt(i) == '`') return false;
+    return true;
+  }
+
+  /**
+   * The text without its {@code http://}, {@code https://} and {@code ftp://} URLs. A URL runs to
+   * the next whitespace, less trailing punctuation and unbalanced closing brackets; brackets or
+   * angle brackets right around it go with it.
+   */
+  static String removeUrls(String text) {
+    StringBuilder sb = null;
+    int copied = 0;
+    int from = 0;
+    int n = text.length();
+    while (true) {
+      int sep = text.indexOf("://", from);
+      if (sep < 0) break;
+      from = sep + 3;
+      int start = sep;
+      while (start > 0 && isSchemeChar(text.charAt(start - 1))) start--;
+      while (start < sep && !Character.isLetter(text.charAt(start))) start++; // a scheme starts with a letter
+      String scheme = text.substring(start, sep).toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https") || scheme.equals("ftp"))) continue;
+      if (start < copied) continue;
+      int end = sep + 3;
+      while (end < n && !Converter.isSpace(text.charAt(end))) end++;
+      end = trimUrlEnd(text, sep + 3, end);
+      if (end == sep + 3) continue; // nothing after the scheme: not a URL
+      int a = start;
+      int b = end;
+      if (a > 0 && b < n) {
+        char open = text.charAt(a - 1);
+        char close = text.charAt(b);
+        if ((open == '(' && close == ')') || (open == '[' && close == ']') || (open == '<' && close == '>')) {
+          a--;
+          b++;
+        }
+      }
+      // "see http://x." -> "see." rather than "see ."; "a, http://x, b" -> "a, b"
+      if (b < n && ".,;:!?".indexOf(text.charAt(b)) >= 0) {
+        while (a > copied && Converter.isSpace(text.charAt(a - 1))) a--;
+        if (a > copied && ",;:".indexOf(text.charAt(a - 1)) >= 0) a--;
+      }
+      if (sb == null) sb = new StringBuilder(n);
+      sb.append(text, copied, a);
+      copied = b;
+      from = b;
+    }
+    if (sb == null) return text;
+    sb.append(text, copied, n);
+    return sb.toString();
+  }
+
+  private static boolean isSchemeChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
+  }
+
+  /** Where a URL found in {@code text[from, end)} really ends: trailing punctuation and unbalanced closers are not part of it. */
+  private static int trimUrlEnd(String text, int from, int end) {
+    while (end > from) {
+      char c = text.charAt(end - 1);
+      if (".,;:!?'\"\u00BB\u201D\u2019".indexOf(c) >= 0) {
+        end--;
+      } else if (c == ')' || c == ']') {
+        char open = c == ')' ? '(' : '[';
+        int depth = 0;
+        for (int i = from; i < end; i++) {
+          if (text.charAt(i) == open) depth++;
+          else if (text.charAt(i) == c) depth--;
+        }
+        if (depth < 0) end--;
+        else break;
+      } else break;
+    }
+    return end;
   }
 
   private static final class Converter implements NodeFilter {
@@ -325,6 +431,7 @@ public final class HtmlToMarkdown {
         case "a" -> {
           if (isBareUrl(el)) {
             f.droppedUrl = true;
+            f.justDropped = true;
             return FilterResult.SKIP_ENTIRELY;
           }
           return FilterResult.CONTINUE;
@@ -572,6 +679,7 @@ public final class HtmlToMarkdown {
     private void flush(Frame f) {
       boolean droppedUrl = f.droppedUrl;
       f.droppedUrl = false;
+      f.justDropped = false;
       if (f.inline.isEmpty()) return;
       String text = tidyParagraph(f.inline);
       f.inline.setLength(0);
@@ -638,13 +746,16 @@ public final class HtmlToMarkdown {
         if (s == e) {
           if (!sb.isEmpty() && !soft) pendingEmpty = true;
         } else {
+          boolean lineStart = true;
           if (!sb.isEmpty()) {
             if (pendingEmpty) sb.append("\n\n");
-            else if (soft && startsBlock(p, s, e)) sb.append(' ');
-            else sb.append('\n');
+            else if (soft && startsBlock(p, s, e)) {
+              sb.append(' ');
+              lineStart = false;
+            } else sb.append('\n');
           }
           pendingEmpty = false;
-          if (opensFence(p, s, e)) sb.append('\\'); // literal ``` text must not start a code block
+          if (lineStart && opensFence(p, s, e)) sb.append('\\'); // literal ``` text must not start a code block
           sb.append(p, s, e);
         }
         if (end >= n) break;
@@ -706,43 +817,12 @@ public final class HtmlToMarkdown {
     }
 
     /**
-     * True when a paragraph, once its bare URLs are gone, holds only credit words ({@link
-     * #CREDIT_WORDS}, at most {@link #MAX_CREDIT_WORDS}) or no word at all: "Sourced from", "Source:",
-     * "(see also)". Numbers and punctuation are ignored.
-     */
-    static boolean creditOnly(String text) {
-      int words = 0;
-      int i = 0;
-      int n = text.length();
-      while (i < n) {
-        int cp = text.codePointAt(i);
-        if (!Character.isLetter(cp)) {
-          i += Character.charCount(cp);
-          continue;
-        }
-        int start = i;
-        while (i < n && Character.isLetter(text.codePointAt(i))) i += Character.charCount(text.codePointAt(i));
-        if (++words > MAX_CREDIT_WORDS) return false;
-        if (!CREDIT_WORDS.contains(text.substring(start, i).toLowerCase(Locale.ROOT))) return false;
-      }
-      return true;
-    }
-
-    /** True when {@code p[s, e)} starts with three or more backticks and has no other backtick: a fence line. */
-    private static boolean opensFence(CharSequence p, int s, int e) {
-      int i = s;
-      while (i < e && p.charAt(i) == '`') i++;
-      if (i - s < 3) return false;
-      for (; i < e; i++) if (p.charAt(i) == '`') return false;
-      return true;
-    }
-
-    /**
      * Appends text with HTML whitespace collapsing (non-breaking spaces count as spaces); a run of
      * whitespace that holds a newline becomes a {@link #SOFT} break (a space in headings and cells).
      * URLs written as text are left out.
      */
     private static void appendText(Frame f, String raw) {
+      if (f.justDropped) raw = afterDroppedLink(f, raw);
       if (raw.indexOf("://") >= 0) {
         String kept = removeUrls(raw);
         if (kept.length() != raw.length()) f.droppedUrl = true;
@@ -772,12 +852,42 @@ public final class HtmlToMarkdown {
       }
     }
 
+    /**
+     * Text right after a dropped bare-URL link: "see (http://x).", "and http://x." and "a, http://x,
+     * b" leave "see.", "and." and "a, b", not "see ().", "and ." and "a,, b".
+     */
+    private static String afterDroppedLink(Frame f, String raw) {
+      f.justDropped = false;
+      StringBuilder sb = f.inline;
+      while (true) {
+        int k = 0;
+        while (k < raw.length() && isSpace(raw.charAt(k))) k++;
+        if (k == raw.length()) return raw;
+        char c = raw.charAt(k);
+        int e = sb.length();
+        while (e > 0 && sb.charAt(e - 1) == ' ') e--;
+        char open = e == 0 ? 0 : sb.charAt(e - 1);
+        if ((c == ')' && open == '(') || (c == ']' && open == '[')) {
+          sb.setLength(e - 1);
+          raw = raw.substring(k + 1);
+          continue;
+        }
+        if (".,;:!?".indexOf(c) >= 0) {
+          if (",;:".indexOf(open) >= 0) e--; // "Wikipedia, http://x, says" -> "Wikipedia, says"
+          sb.setLength(e);
+          return raw.substring(k);
+        }
+        return raw;
+      }
+    }
+
     private static boolean isSpace(char c) {
       return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\u00A0' || c == '\r';
     }
 
     /** A {@code <br>}: a newline in place of the space or soft break the paragraph ends with. */
     private static void hardBreak(Frame f) {
+      f.justDropped = false;
       StringBuilder sb = f.inline;
       int e = sb.length();
       while (e > 0 && (sb.charAt(e - 1) == ' ' || sb.charAt(e - 1) == SOFT)) e--;
@@ -786,77 +896,8 @@ public final class HtmlToMarkdown {
     }
 
     private static void appendRaw(Frame f, String s) {
+      f.justDropped = false;
       f.inline.append(s.indexOf(SOFT) >= 0 ? s.replace(SOFT, '\uFFFD') : s);
-    }
-
-    /**
-     * The text without its {@code http://}, {@code https://} and {@code ftp://} URLs. A URL runs to
-     * the next whitespace, less trailing punctuation and unbalanced closing brackets; brackets or
-     * angle brackets right around it go with it.
-     */
-    static String removeUrls(String text) {
-      StringBuilder sb = null;
-      int copied = 0;
-      int from = 0;
-      int n = text.length();
-      while (true) {
-        int sep = text.indexOf("://", from);
-        if (sep < 0) break;
-        from = sep + 3;
-        int start = sep;
-        while (start > 0 && isSchemeChar(text.charAt(start - 1))) start--;
-        while (start < sep && !Character.isLetter(text.charAt(start))) start++; // a scheme starts with a letter
-        String scheme = text.substring(start, sep).toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https") || scheme.equals("ftp"))) continue;
-        if (start < copied) continue;
-        int end = sep + 3;
-        while (end < n && !isSpace(text.charAt(end))) end++;
-        end = trimUrlEnd(text, sep + 3, end);
-        if (end == sep + 3) continue; // nothing after the scheme: not a URL
-        int a = start;
-        int b = end;
-        if (a > 0 && b < n) {
-          char open = text.charAt(a - 1);
-          char close = text.charAt(b);
-          if ((open == '(' && close == ')') || (open == '[' && close == ']') || (open == '<' && close == '>')) {
-            a--;
-            b++;
-          }
-        }
-        // "see http://x." -> "see." rather than "see ."
-        if (a > copied && text.charAt(a - 1) == ' ' && (b == n || ".,;:!?)".indexOf(text.charAt(b)) >= 0)) a--;
-        if (sb == null) sb = new StringBuilder(n);
-        sb.append(text, copied, a);
-        copied = b;
-        from = b;
-      }
-      if (sb == null) return text;
-      sb.append(text, copied, n);
-      return sb.toString();
-    }
-
-    private static boolean isSchemeChar(char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
-    }
-
-    /** Where a URL found in {@code text[from, end)} really ends: trailing punctuation and unbalanced closers are not part of it. */
-    private static int trimUrlEnd(String text, int from, int end) {
-      while (end > from) {
-        char c = text.charAt(end - 1);
-        if (".,;:!?'\"\u00BB\u201D\u2019".indexOf(c) >= 0) {
-          end--;
-        } else if (c == ')' || c == ']') {
-          char open = c == ')' ? '(' : '[';
-          int depth = 0;
-          for (int i = from; i < end; i++) {
-            if (text.charAt(i) == open) depth++;
-            else if (text.charAt(i) == c) depth--;
-          }
-          if (depth < 0) end--;
-          else break;
-        } else break;
-      }
-      return end;
     }
 
     /**

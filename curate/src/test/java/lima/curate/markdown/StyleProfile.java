@@ -38,8 +38,10 @@ import java.util.regex.Pattern;
  * @param emphasis responses with bold or emphasis markup ({@code **x**}, {@code *x*}, {@code __x__},
  *     {@code _x_}, {@code ***x***}), delimiters not inside a word
  * @param url responses with a URL: {@code scheme://} or {@code www.} followed by a host
- * @param heading responses with an ATX heading line ({@code #} to {@code ######} then a space)
- * @param quote responses with a block quote line ({@code >} after at most 3 spaces)
+ * @param heading responses with an ATX heading line ({@code #} to {@code ######} then a space or the
+ *     line end, after any quote and list markers)
+ * @param quote responses with a block quote line ({@code >} among the quote and list markers that
+ *     open the line)
  * @param codeBlock responses with a fenced code block
  * @param list responses with a list line ({@code * }, {@code - }, {@code + }, {@code 1. }, {@code 1) })
  * @param singleBreaks line breaks between two non-blank lines, over all responses (whole text)
@@ -168,9 +170,10 @@ record StyleProfile(
         masked = maskTex(masked);
         if (!emphasis && (EMPHASIS_STAR.matcher(masked).find() || EMPHASIS_UNDERSCORE.matcher(masked).find())) emphasis = true;
         if (!url && URL.matcher(masked).find()) url = true;
-        if (QUOTE.matcher(line).find()) quote = true;
+        int p = HtmlToMarkdown.containerPrefix(line);
+        if (line.lastIndexOf('>', p - 1) >= 0 || QUOTE.matcher(line).find()) quote = true;
+        if (HEADING.matcher(line.substring(p)).find()) heading = true;
         String inner = QUOTE_PREFIX.matcher(line).replaceFirst("");
-        if (HEADING.matcher(inner).find()) heading = true;
         if (LIST.matcher(inner).find() && !THEMATIC_BREAK.matcher(inner).matches()) list = true;
       }
       int[] whole = breaks(lines);
