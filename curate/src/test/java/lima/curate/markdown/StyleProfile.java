@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * "source": ...}} lines (the released files and lima's {@code examples.jsonl} share the layout):
  *
  * <pre>
- * java -cp curate/target/test-classes:cli/target/lima.jar lima.curate.markdown.StyleProfile \
+ * "$(bin/find-java)" -cp curate/target/test-classes:cli/target/lima.jar lima.curate.markdown.StyleProfile \
  *     ../shared/real/data/lima/lima_train_first1000.jsonl --source stackexchange
  * </pre>
  *
