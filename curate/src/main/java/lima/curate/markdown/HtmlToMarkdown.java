@@ -358,23 +358,29 @@ public final class HtmlToMarkdown {
 
   /** Where a URL found in {@code text[from, end)} really ends: trailing punctuation and unbalanced closers are not part of it. */
   private static int trimUrlEnd(String text, int from, int end) {
+    int parens = 0; // opened minus closed, over the whole URL (counted once: linear)
+    int brackets = 0;
+    for (int i = from; i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '(') parens++;
+      else if (c == ')') parens--;
+      else if (c == '[') brackets++;
+      else if (c == ']') brackets--;
+    }
     while (end > from) {
       char c = text.charAt(end - 1);
-      if (".,;:!?'\"\u00BB\u201D\u2019".indexOf(c) >= 0) {
+      if (".,;:!?'\"\u00BB\u201D\u2019".indexOf(c) >= 0) end--;
+      else if (c == ')' && parens < 0) {
         end--;
-      } else if (c == ')' || c == ']') {
-        char open = c == ')' ? '(' : '[';
-        int depth = 0;
-        for (int i = from; i < end; i++) {
-          if (text.charAt(i) == open) depth++;
-          else if (text.charAt(i) == c) depth--;
-        }
-        if (depth < 0) end--;
-        else break;
+        parens++;
+      } else if (c == ']' && brackets < 0) {
+        end--;
+        brackets++;
       } else break;
     }
     return end;
   }
+
 
   private static final class Converter implements NodeFilter {
     private final Options options;
