@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * "$(bin/find-java)" -cp curate/target/test-classes:cli/target/lima.jar lima.curate.markdown.StyleProfile \
- *     ../shared/real/data/lima/lima_train_first1000.jsonl --source stackexchange
+ *     ../shared/real/data/lima/lima_train_first1000.jsonl --source stackexchange [--transitions]
  * </pre>
  *
  * @param responses how many responses were measured
@@ -136,27 +136,9 @@ record StyleProfile(
       int proseBlankBreaks) {
 
     static Features of(String md) {
-      String text = md.replace("\r\n", "\n").replace('\r', '\n');
-      List<String> lines = List.of(text.split("\n", -1));
-      List<String> prose = new ArrayList<>();
-      boolean codeBlock = false;
-      int fence = 0; // length of the open fence, 0 outside code
-      for (String line : lines) {
-        int p = HtmlToMarkdown.containerPrefix(line);
-        String body = line.substring(p);
-        int run = run(body, 0, '`');
-        if (fence > 0) {
-          if (run >= fence && body.strip().length() == run) fence = 0; // the closing fence
-          continue;
-        }
-        if (run >= 3 && !closesOnLine(body, run)) {
-          fence = run;
-          codeBlock = true;
-          prose.add(line.substring(0, p) + CODE_LINE);
-          continue;
-        }
-        prose.add(line);
-      }
+      List<String> lines = lines(md);
+      List<String> prose = prose(md);
+      boolean codeBlock = prose.stream().anyMatch(l -> l.endsWith(CODE_LINE));
       boolean emphasis = false, url = false, heading = false, quote = false, list = false;
       boolean displayMath = false; // inside $$ ... $$ written across lines
       for (String line : prose) {
@@ -185,6 +167,32 @@ record StyleProfile(
       int n = 0;
       for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + what.length())) n++;
       return n;
+    }
+
+    static List<String> lines(String md) {
+      return List.of(md.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1));
+    }
+
+    /** The lines outside fenced code blocks; each code block is one line ending in {@link #CODE_LINE}. */
+    static List<String> prose(String md) {
+      List<String> prose = new ArrayList<>();
+      int fence = 0; // length of the open fence, 0 outside code
+      for (String line : lines(md)) {
+        int p = HtmlToMarkdown.containerPrefix(line);
+        String body = line.substring(p);
+        int run = run(body, 0, '`');
+        if (fence > 0) {
+          if (run >= fence && body.strip().length() == run) fence = 0; // the closing fence
+          continue;
+        }
+        if (run >= 3 && !closesOnLine(body, run)) {
+          fence = run;
+          prose.add(line.substring(0, p) + CODE_LINE);
+          continue;
+        }
+        prose.add(line);
+      }
+      return prose;
     }
 
     /** {single, blank-line} breaks between the non-blank lines; blank lines at the ends do not count. */
@@ -268,6 +276,52 @@ record StyleProfile(
     }
   }
 
+  /** What a prose line is, for {@link #transitions}. */
+  enum LineKind {
+    PARAGRAPH,
+    HEADING,
+    LIST,
+    QUOTE,
+    CODE
+  }
+
+  /**
+   * How neighbouring blocks are separated: for each (kind before, kind after) of two neighbouring
+   * non-blank prose lines, how many are one newline apart ({@code [0]}) and how many a blank line or
+   * more ({@code [1]}). A fenced code block is one line of kind CODE; an indented line that opens no
+   * list item continues the kind of the line before it. Two lines of one paragraph count as
+   * PARAGRAPH to PARAGRAPH, like two paragraphs one line apart: the text cannot tell them apart.
+   */
+  static java.util.Map<String, long[]> transitions(Collection<String> responses) {
+    java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+    for (String r : responses) {
+      LineKind prev = null;
+      int blanks = 0;
+      for (String line : Features.prose(r)) {
+        if (line.isBlank()) {
+          blanks++;
+          continue;
+        }
+        LineKind k = kind(line, prev);
+        if (prev != null) out.computeIfAbsent(prev + " > " + k, x -> new long[2])[blanks == 0 ? 0 : 1]++;
+        prev = k;
+        blanks = 0;
+      }
+    }
+    return out;
+  }
+
+  static LineKind kind(String line, LineKind prev) {
+    if (line.endsWith(CODE_LINE)) return LineKind.CODE;
+    int p = HtmlToMarkdown.containerPrefix(line);
+    if (line.lastIndexOf('>', p - 1) >= 0 || QUOTE.matcher(line).find()) return LineKind.QUOTE;
+    if (HEADING.matcher(line.substring(p)).find()) return LineKind.HEADING;
+    String inner = QUOTE_PREFIX.matcher(line).replaceFirst("");
+    if (LIST.matcher(inner).find() && !THEMATIC_BREAK.matcher(inner).matches()) return LineKind.LIST;
+    if (prev != null && Character.isWhitespace(line.charAt(0))) return prev;
+    return LineKind.PARAGRAPH;
+  }
+
   /** The responses (second turn) of the rows of a JSONL file whose source is {@code source}, or of every row when null. */
   static List<String> responses(Path jsonl, String source) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
@@ -294,25 +348,34 @@ record StyleProfile(
     return out;
   }
 
-  /** {@code StyleProfile FILE.jsonl [--source NAME]}: prints the profile as Markdown tables. */
+  /**
+   * {@code StyleProfile FILE.jsonl [--source NAME] [--transitions]}: prints the profile (and the
+   * block separations) as Markdown tables.
+   */
   public static void main(String[] args) {
     String source = null;
     Path file = null;
+    boolean transitions = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--source") && i + 1 < args.length) source = args[++i];
+      else if (args[i].equals("--transitions")) transitions = true;
       else if (file == null && !args[i].startsWith("--")) file = Path.of(args[i]);
       else {
-        System.err.println("usage: StyleProfile FILE.jsonl [--source NAME]");
+        System.err.println("usage: StyleProfile FILE.jsonl [--source NAME] [--transitions]");
         System.exit(2);
       }
     }
     if (file == null) {
-      System.err.println("usage: StyleProfile FILE.jsonl [--source NAME]");
+      System.err.println("usage: StyleProfile FILE.jsonl [--source NAME] [--transitions]");
       System.exit(2);
     }
     try {
       List<String> responses = responses(file, source);
       System.out.print(of(responses).table());
+      if (transitions) {
+        System.out.print("\n| neighbouring blocks | single | blank-line |\n| --- | --- | --- |\n");
+        transitions(responses).forEach((k, v) -> System.out.printf(Locale.ROOT, "| %s | %d | %d |%n", k.toLowerCase(Locale.ROOT), v[0], v[1]));
+      }
     } catch (NoSuchFileException e) {
       System.err.println("error: no such file: " + e.getFile());
       System.exit(1);
