@@ -18,20 +18,26 @@ import org.jsoup.select.NodeFilter;
 import org.jsoup.select.NodeTraversor;
 
 /**
- * Converts Stack Exchange post HTML to Markdown in the style of the released LIMA data.
+ * Converts Stack Exchange post HTML to Markdown in the style of the released LIMA data: the paper's
+ * rule (remove links, images and other HTML tags; keep code blocks and lists) applied as the 400
+ * released Stack Exchange answers show it.
  *
- * <p>What comes out (see {@code docs/html-to-markdown.md} for the full list): paragraphs separated by
- * one blank line; fenced code blocks with the language hint when the post has one ({@code <!--
- * language: lang-js -->}, {@code <!-- language-all: ... -->}, {@code <!-- begin snippet: js ...
- * -->}, {@code class="lang-js"} or {@code class="language-js"} on {@code pre}/{@code code}, {@code
- * data-lang} on a snippet {@code div}); inline code in backticks; {@code * } and {@code 1. } lists,
- * nested by indentation; {@code #} headings at their HTML level; {@code > } quotes; {@code *em*} and
- * {@code **strong**}; {@code <br>} as a line break; {@code <hr>} as {@code ---}; tables as GitHub pipe
- * tables. Links become their text; images, scripts, styles and forms go with their content; every
- * other tag goes and keeps its text. Entities are decoded, HTML whitespace is collapsed, no line ends
- * in a space, there is never more than one blank line, and the text of code blocks is kept exactly
- * (line endings become {@code \n}). Text is not Markdown-escaped (TeX {@code $...$}, {@code *} and
- * {@code _} stay as written), as in the released data.
+ * <p>What comes out (see {@code docs/html-to-markdown.md} for the full list and the measured style
+ * it follows): paragraphs one line apart, lists, block quotes and tables set off by a blank line, a
+ * blank line before a heading, code blocks one line apart; a line break written in a paragraph's
+ * HTML source stays a line break; fenced code blocks with the language hint when the post has one
+ * ({@code <!-- language: lang-js -->}, {@code <!-- language-all: ... -->}, {@code <!-- begin
+ * snippet: js ... -->}, {@code class="lang-js"} or {@code class="language-js"} on {@code
+ * pre}/{@code code}, {@code data-lang} on a snippet {@code div}); inline code in backticks; {@code *
+ * } and {@code 1. } lists, nested by indentation; {@code #} headings at their HTML level; {@code > }
+ * quotes; {@code <br>} as a line break; tables as GitHub pipe tables. Links become their text, a
+ * link whose text is a URL goes, URLs written as text go, and a paragraph that only credited a
+ * source it linked goes. Bold and emphasis keep their text without markers; images, scripts, styles
+ * and forms go with their content; {@code <hr>} and every other tag go. Entities are decoded, HTML
+ * whitespace is collapsed, no line ends in a space, there is never more than one blank line, and the
+ * text of code blocks is kept exactly (line endings become {@code \n}). Text is not
+ * Markdown-escaped (TeX {@code $...$}, {@code *} and {@code _} stay as written), as in the released
+ * data.
  *
  * <p>Linear in the input: jsoup's parser and an iterative traversal (no recursion, so deep nesting
  * cannot overflow the stack; nesting of quotes and lists deeper than {@link Options#maxNesting()} is
@@ -188,8 +194,31 @@ public final class HtmlToMarkdown {
   private static final Pattern END_SNIPPET = Pattern.compile("\\s*end\\s+snippet\\b.*", Pattern.DOTALL);
   private static final Pattern LANG_NAME = Pattern.compile("[A-Za-z0-9_+#.-]{1,40}");
 
-  /** Nested emphasis elements beyond this depth get no markers. */
-  static final int MAX_SPANS = 64;
+  /**
+   * Marks, in a paragraph being built, a line break that the HTML source wrote inside the text (which
+   * HTML renders as a space). It becomes a newline when the paragraph is finished, or a space where a
+   * newline would start a Markdown block. Input NULs are replaced, so the mark is unambiguous.
+   */
+  static final char SOFT = '\u0000';
+
+  /** Link texts longer than this are never taken for a bare URL (bounds the look-ahead). */
+  static final int MAX_URL_TEXT = 2048;
+
+  /**
+   * Words a paragraph that only credits a linked source is made of ("Sourced from", "Source:", "See
+   * also", "More information at", "Taken from this page"); see {@link #creditOnly}.
+   */
+  static final Set<String> CREDIT_WORDS =
+      Set.of(
+          "source", "sources", "sourced", "src", "from", "via", "credit", "credits", "courtesy", "of",
+          "reference", "references", "ref", "refs", "see", "also", "link", "links", "here", "more",
+          "info", "information", "details", "further", "reading", "read", "at", "on", "in", "the",
+          "this", "page", "site", "website", "article", "taken", "quoted", "adapted", "copied",
+          "excerpted", "cited", "original", "originally", "image", "picture", "photo", "for",
+          "available", "found", "and");
+
+  /** A credit-only paragraph has at most this many words. */
+  static final int MAX_CREDIT_WORDS = 12;
 
   /** Tables nested in table cells beyond this depth are flattened to paragraphs. */
   static final int MAX_TABLES = 8;
@@ -204,13 +233,26 @@ public final class HtmlToMarkdown {
     CELL
   }
 
+  /** What a finished block is; the separator between two blocks depends on their kinds. */
+  private enum Block {
+    PARAGRAPH,
+    HEADING,
+    CODE,
+    LIST,
+    ITEM,
+    QUOTE,
+    TABLE
+  }
+
   /** One open container: its finished blocks, and the paragraph being built. */
   private static final class Frame {
     final Kind kind;
     final Element owner;
     final StringBuilder blocks = new StringBuilder();
     final StringBuilder inline = new StringBuilder();
-    int generation;
+    Block last; // kind of the last block in blocks
+    boolean droppedUrl; // the paragraph being built lost a bare URL
+    boolean justDropped; // a bare-URL link was the last thing met in the paragraph
     boolean ordered;
     long counter;
     String marker; // ITEM: "* " or "1. "; null for an item made up for a list nested without <li>
@@ -218,7 +260,6 @@ public final class HtmlToMarkdown {
     List<List<String>> rows; // TABLE
     List<String> row; // TABLE
     String caption; // TABLE
-    boolean lastWasItem; // LIST: the last block added was an item (the next item follows it tightly)
 
     Frame(Kind kind, Element owner) {
       this.kind = kind;
@@ -230,13 +271,120 @@ public final class HtmlToMarkdown {
     }
   }
 
-  /** An open emphasis element: where its text started in the paragraph buffer. */
-  private record Span(Element el, Frame frame, int start, int generation, String marker, boolean active) {}
+  /**
+   * True when a paragraph, once its bare URLs are gone, holds only credit words ({@link
+   * #CREDIT_WORDS}, at most {@link #MAX_CREDIT_WORDS}) or no word at all: "Sourced from", "Source:",
+   * "(see also)". Numbers and punctuation are ignored.
+   */
+  static boolean creditOnly(String text) {
+    int words = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      int cp = text.codePointAt(i);
+      if (!Character.isLetter(cp)) {
+        i += Character.charCount(cp);
+        continue;
+      }
+      int start = i;
+      while (i < n && Character.isLetter(text.codePointAt(i))) i += Character.charCount(text.codePointAt(i));
+      if (++words > MAX_CREDIT_WORDS) return false;
+      if (!CREDIT_WORDS.contains(text.substring(start, i).toLowerCase(Locale.ROOT))) return false;
+    }
+    return true;
+  }
+
+  /** True when {@code p[s, e)} starts with three or more backticks and has no other backtick: a fence line. */
+  private static boolean opensFence(CharSequence p, int s, int e) {
+    int i = s;
+    while (i < e && p.charAt(i) == '`') i++;
+    if (i - s < 3) return false;
+    for (; i < e; i++) if (p.charAt(i) == '`') return false;
+    return true;
+  }
+
+  /**
+   * The text without its {@code http://}, {@code https://} and {@code ftp://} URLs. A URL runs to
+   * the next whitespace, less trailing punctuation and unbalanced closing brackets; brackets or
+   * angle brackets right around it go with it.
+   */
+  static String removeUrls(String text) {
+    StringBuilder sb = null;
+    int copied = 0;
+    int from = 0;
+    int n = text.length();
+    while (true) {
+      int sep = text.indexOf("://", from);
+      if (sep < 0) break;
+      from = sep + 3;
+      int start = sep;
+      while (start > 0 && isSchemeChar(text.charAt(start - 1))) start--;
+      while (start < sep && !Character.isLetter(text.charAt(start))) start++; // a scheme starts with a letter
+      String scheme = text.substring(start, sep).toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https") || scheme.equals("ftp"))) continue;
+      if (start < copied) continue;
+      int end = sep + 3;
+      while (end < n && !Converter.isSpace(text.charAt(end))) end++;
+      end = trimUrlEnd(text, sep + 3, end);
+      if (end == sep + 3) continue; // nothing after the scheme: not a URL
+      int a = start;
+      int b = end;
+      if (a > 0 && b < n) {
+        char open = text.charAt(a - 1);
+        char close = text.charAt(b);
+        if ((open == '(' && close == ')') || (open == '[' && close == ']') || (open == '<' && close == '>')) {
+          a--;
+          b++;
+        }
+      }
+      // "see http://x." -> "see." rather than "see ."; "a, http://x, b" -> "a, b"
+      if (b < n && ".,;:!?".indexOf(text.charAt(b)) >= 0) {
+        while (a > copied && Converter.isSpace(text.charAt(a - 1))) a--;
+        if (a > copied && ",;:".indexOf(text.charAt(a - 1)) >= 0) a--;
+      }
+      if (sb == null) sb = new StringBuilder(n);
+      sb.append(text, copied, a);
+      copied = b;
+      from = b;
+    }
+    if (sb == null) return text;
+    sb.append(text, copied, n);
+    return sb.toString();
+  }
+
+  private static boolean isSchemeChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
+  }
+
+  /** Where a URL found in {@code text[from, end)} really ends: trailing punctuation and unbalanced closers are not part of it. */
+  private static int trimUrlEnd(String text, int from, int end) {
+    int parens = 0; // opened minus closed, over the whole URL (counted once: linear)
+    int brackets = 0;
+    for (int i = from; i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '(') parens++;
+      else if (c == ')') parens--;
+      else if (c == '[') brackets++;
+      else if (c == ']') brackets--;
+    }
+    while (end > from) {
+      char c = text.charAt(end - 1);
+      if (".,;:!?'\"\u00BB\u201D\u2019".indexOf(c) >= 0) end--;
+      else if (c == ')' && parens < 0) {
+        end--;
+        parens++;
+      } else if (c == ']' && brackets < 0) {
+        end--;
+        brackets++;
+      } else break;
+    }
+    return end;
+  }
+
 
   private static final class Converter implements NodeFilter {
     private final Options options;
     private final Deque<Frame> frames = new ArrayDeque<>();
-    private final Deque<Span> spans = new ArrayDeque<>();
     private String pendingLanguage; // <!-- language: x --> applies to the next code block
     private String allLanguage; // <!-- language-all: x --> applies to every later code block
     private String snippetLanguage; // inside <!-- begin snippet: x --> ... <!-- end snippet -->
@@ -279,14 +427,20 @@ public final class HtmlToMarkdown {
       switch (tag) {
         case "br" -> {
           if (f.singleLine()) appendText(f, " ");
-          else f.inline.append('\n');
+          else hardBreak(f);
           return FilterResult.SKIP_ENTIRELY;
         }
         case "hr" -> {
-          if (f.singleLine() || f.kind == Kind.TABLE) return FilterResult.SKIP_ENTIRELY;
-          flush(f);
-          addBlock(f, "---", false);
+          boundary(f); // a tag like any other: it ends the paragraph and leaves no mark
           return FilterResult.SKIP_ENTIRELY;
+        }
+        case "a" -> {
+          if (isBareUrl(el)) {
+            f.droppedUrl = true;
+            f.justDropped = true;
+            return FilterResult.SKIP_ENTIRELY;
+          }
+          return FilterResult.CONTINUE;
         }
         case "pre", "listing", "xmp", "plaintext" -> {
           codeBlock(el, f);
@@ -298,16 +452,6 @@ public final class HtmlToMarkdown {
           String span = codeSpan(collectCode(el).replace('\n', ' '));
           if (!span.isEmpty()) appendRaw(f, span);
           return FilterResult.SKIP_ENTIRELY;
-        }
-        case "strong", "b", "em", "i" -> {
-          String marker = tag.equals("strong") || tag.equals("b") ? "**" : "*";
-          // bounded: beyond MAX_SPANS nested emphasis elements no markers are added (keeps the work linear)
-          boolean active = spans.size() < MAX_SPANS;
-          if (active)
-            for (Span s : spans)
-              if (s.active() && s.marker().equals(marker) && s.frame() == f && s.generation() == f.generation) active = false;
-          spans.push(new Span(el, f, f.inline.length(), f.generation, marker, active));
-          return FilterResult.CONTINUE;
         }
         case "blockquote" -> {
           boundary(f);
@@ -393,7 +537,6 @@ public final class HtmlToMarkdown {
       if (!(node instanceof Element el)) return FilterResult.CONTINUE;
       String tag = el.normalName();
       switch (tag) {
-        case "strong", "b", "em", "i" -> closeSpan(el);
         case "tr" -> {
           if (top().kind == Kind.TABLE) endRow(top());
         }
@@ -433,24 +576,22 @@ public final class HtmlToMarkdown {
       switch (f.kind) {
         case QUOTE -> {
           if (f.blocks.isEmpty()) return;
-          addBlock(parent, prefixLines(f.blocks, "> ", "> ", ">"), false);
+          addBlock(parent, prefixLines(f.blocks, "> ", "> ", ">"), Block.QUOTE);
         }
         case LIST -> {
-          if (!f.blocks.isEmpty()) addBlock(parent, f.blocks.toString(), parent.kind == Kind.ITEM);
+          if (!f.blocks.isEmpty()) addBlock(parent, f.blocks.toString(), Block.LIST);
         }
         case ITEM -> {
           if (f.blocks.isEmpty()) return;
-          boolean tight = parent.kind == Kind.LIST && parent.lastWasItem;
-          if (f.marker == null) addBlock(parent, prefixLines(f.blocks, "  ", "  ", ""), tight);
-          else addBlock(parent, prefixLines(f.blocks, f.marker, " ".repeat(f.marker.length()), ""), tight);
-          parent.lastWasItem = true;
+          if (f.marker == null) addBlock(parent, prefixLines(f.blocks, "  ", "  ", ""), Block.ITEM);
+          else addBlock(parent, prefixLines(f.blocks, f.marker, " ".repeat(f.marker.length()), ""), Block.ITEM);
           return;
         }
         case HEADING -> {
           String text = f.blocks.toString().strip();
           if (text.isEmpty()) return;
-          if (parent.singleLine()) addBlock(parent, text, false);
-          else addBlock(parent, "#".repeat(f.level) + " " + text, false);
+          if (parent.singleLine()) addBlock(parent, text, Block.PARAGRAPH);
+          else addBlock(parent, "#".repeat(f.level) + " " + text, Block.HEADING);
         }
         case CELL -> {
           Frame table = parent;
@@ -473,15 +614,15 @@ public final class HtmlToMarkdown {
     private void renderTable(Frame t, Frame parent) {
       endRow(t);
       flush(t); // text the HTML left loose inside the table goes before it, as browsers show it
-      if (!t.blocks.isEmpty()) addBlock(parent, t.blocks.toString(), false);
-      if (t.caption != null) addBlock(parent, t.caption, false);
+      if (!t.blocks.isEmpty()) addBlock(parent, t.blocks.toString(), Block.PARAGRAPH);
+      if (t.caption != null) addBlock(parent, t.caption, Block.PARAGRAPH);
       if (t.rows.isEmpty()) return;
       if (parent.singleLine()) {
         StringBuilder sb = new StringBuilder();
         for (List<String> row : t.rows)
           for (String cell : row)
             if (!cell.isEmpty()) sb.append(sb.isEmpty() ? "" : " ").append(cell);
-        if (!sb.isEmpty()) addBlock(parent, sb.toString(), false);
+        if (!sb.isEmpty()) addBlock(parent, sb.toString(), Block.PARAGRAPH);
         return;
       }
       int cols = 0;
@@ -502,7 +643,7 @@ public final class HtmlToMarkdown {
         }
       }
       sb.setLength(sb.length() - 1);
-      addBlock(parent, sb.toString(), false);
+      addBlock(parent, sb.toString(), Block.TABLE);
     }
 
     /** Prefixes every line: {@code first} on line 1, {@code rest} on non-empty later lines, {@code empty} on empty ones. */
@@ -537,16 +678,22 @@ public final class HtmlToMarkdown {
       else flush(f);
     }
 
-    /** Finishes the paragraph being built in {@code f} as a block. */
+    /**
+     * Finishes the paragraph being built in {@code f} as a block. A paragraph that lost a bare URL and
+     * is left with nothing but credit words ("Sourced from", "Source:") goes altogether.
+     */
     private void flush(Frame f) {
-      f.generation++;
+      boolean droppedUrl = f.droppedUrl;
+      f.droppedUrl = false;
+      f.justDropped = false;
       if (f.inline.isEmpty()) return;
       String text = tidyParagraph(f.inline);
       f.inline.setLength(0);
-      if (!text.isEmpty()) addBlock(f, text, false);
+      if (text.isEmpty() || (droppedUrl && creditOnly(text))) return;
+      addBlock(f, text, Block.PARAGRAPH);
     }
 
-    private static void addBlock(Frame f, String text, boolean tight) {
+    private static void addBlock(Frame f, String text, Block kind) {
       if (f.singleLine()) {
         String one = collapse(text.replace('\n', ' '));
         if (one.isEmpty()) return;
@@ -554,68 +701,240 @@ public final class HtmlToMarkdown {
         f.blocks.append(one);
         return;
       }
-      // items of a list, and a list nested in an item, stay tight; everything else is a paragraph apart
-      if (!f.blocks.isEmpty()) f.blocks.append(tight ? "\n" : "\n\n");
+      if (!f.blocks.isEmpty()) f.blocks.append(separator(f, f.last, kind, text));
       f.blocks.append(text);
-      f.lastWasItem = false;
+      f.last = kind;
     }
 
-    /** Trims the lines of a paragraph, drops empty lines at its ends and keeps at most one empty line in a row. */
+    /**
+     * The released style: list items tight, a list nested in an item tight; a blank line before a
+     * heading; one newline next to a code block; a blank line next to a list, quote or table (which
+     * Markdown needs there); one newline between paragraphs, except before a paragraph that a
+     * Markdown reader would otherwise take for a heading underline.
+     */
+    private static String separator(Frame f, Block prev, Block next, String text) {
+      if (prev == Block.ITEM && next == Block.ITEM) return "\n";
+      if (f.kind == Kind.ITEM && next == Block.LIST) return "\n";
+      if (next == Block.HEADING) return "\n\n";
+      if (prev == Block.CODE || next == Block.CODE) return "\n";
+      if (setOff(prev) || setOff(next)) return "\n\n";
+      if (next == Block.PARAGRAPH && isUnderline(text, 0, firstLineEnd(text))) return "\n\n";
+      return "\n";
+    }
+
+    private static boolean setOff(Block b) {
+      return b == Block.LIST || b == Block.ITEM || b == Block.QUOTE || b == Block.TABLE;
+    }
+
+    private static int firstLineEnd(String s) {
+      int nl = s.indexOf('\n');
+      return nl < 0 ? s.length() : nl;
+    }
+
+    /**
+     * Trims the lines of a paragraph, drops empty lines at its ends and keeps at most one empty line
+     * in a row. A line break the HTML source wrote inside the text ({@link #SOFT}) becomes a newline,
+     * or a space when the next line would start a Markdown block.
+     */
     private static String tidyParagraph(CharSequence p) {
       StringBuilder sb = new StringBuilder(p.length());
       int pos = 0;
       int n = p.length();
       boolean pendingEmpty = false;
+      boolean soft = false; // the line now read followed a SOFT break
       while (pos <= n) {
-        int nl = indexOf(p, '\n', pos);
-        int end = nl < 0 ? n : nl;
+        int end = pos;
+        while (end < n && p.charAt(end) != '\n' && p.charAt(end) != SOFT) end++;
         int s = pos;
         int e = end;
         while (s < e && p.charAt(s) == ' ') s++;
         while (e > s && p.charAt(e - 1) == ' ') e--;
         if (s == e) {
-          if (!sb.isEmpty()) pendingEmpty = true;
+          if (!sb.isEmpty() && !soft) pendingEmpty = true;
         } else {
-          if (!sb.isEmpty()) sb.append(pendingEmpty ? "\n\n" : "\n");
+          boolean lineStart = true;
+          if (!sb.isEmpty()) {
+            if (pendingEmpty) sb.append("\n\n");
+            else if (soft && startsBlock(p, s, e)) {
+              sb.append(' ');
+              lineStart = false;
+            } else sb.append('\n');
+          }
           pendingEmpty = false;
-          if (opensFence(p, s, e)) sb.append('\\'); // literal ``` text must not start a code block
+          if (lineStart && opensFence(p, s, e)) sb.append('\\'); // literal ``` text must not start a code block
           sb.append(p, s, e);
         }
-        if (nl < 0) break;
-        pos = nl + 1;
+        if (end >= n) break;
+        soft = p.charAt(end) == SOFT;
+        pos = end + 1;
       }
       return sb.toString();
     }
 
-    /** True when {@code p[s, e)} starts with three or more backticks and has no other backtick: a fence line. */
-    private static boolean opensFence(CharSequence p, int s, int e) {
-      int i = s;
-      while (i < e && p.charAt(i) == '`') i++;
-      if (i - s < 3) return false;
-      for (; i < e; i++) if (p.charAt(i) == '`') return false;
+    /**
+     * True when a line {@code p[s, e)} would open a Markdown block if it followed a paragraph line: an
+     * ATX heading, a quote, a list item, a fence, a thematic break or a setext heading underline.
+     */
+    static boolean startsBlock(CharSequence p, int s, int e) {
+      char c = p.charAt(s);
+      if (c == '>') return true;
+      if (c == '#') {
+        int i = s;
+        while (i < e && p.charAt(i) == '#') i++;
+        return i - s <= 6 && (i == e || p.charAt(i) == ' ' || p.charAt(i) == '\t');
+      }
+      if (c == '*' || c == '-' || c == '+') {
+        if (s + 1 == e || p.charAt(s + 1) == ' ' || p.charAt(s + 1) == '\t') return true;
+      }
+      if (c >= '0' && c <= '9') {
+        int i = s;
+        while (i < e && i - s < 10 && p.charAt(i) >= '0' && p.charAt(i) <= '9') i++;
+        if (i < e && (p.charAt(i) == '.' || p.charAt(i) == ')') && (i + 1 == e || p.charAt(i + 1) == ' ' || p.charAt(i + 1) == '\t')) return true;
+      }
+      if (c == '`' || c == '~') {
+        int i = s;
+        while (i < e && p.charAt(i) == c) i++;
+        if (i - s >= 3) return true;
+      }
+      return isUnderline(p, s, e) || isThematicBreak(p, s, e);
+    }
+
+    /** A setext heading underline: only {@code =} or only {@code -} (trailing spaces allowed). */
+    static boolean isUnderline(CharSequence p, int s, int e) {
+      while (e > s && (p.charAt(e - 1) == ' ' || p.charAt(e - 1) == '\t')) e--;
+      if (s == e) return false;
+      char c = p.charAt(s);
+      if (c != '=' && c != '-') return false;
+      for (int i = s; i < e; i++) if (p.charAt(i) != c) return false;
       return true;
     }
 
-    /** Appends text with HTML whitespace collapsing (non-breaking spaces count as spaces). */
+    /** Three or more {@code *}, {@code -} or {@code _}, spaces between allowed. */
+    static boolean isThematicBreak(CharSequence p, int s, int e) {
+      char c = p.charAt(s);
+      if (c != '*' && c != '-' && c != '_') return false;
+      int count = 0;
+      for (int i = s; i < e; i++) {
+        char d = p.charAt(i);
+        if (d == c) count++;
+        else if (d != ' ' && d != '\t') return false;
+      }
+      return count >= 3;
+    }
+
+    /**
+     * Appends text with HTML whitespace collapsing (non-breaking spaces count as spaces); a run of
+     * whitespace that holds a newline becomes a {@link #SOFT} break (a space in headings and cells).
+     * URLs written as text are left out.
+     */
     private static void appendText(Frame f, String raw) {
+      if (f.justDropped) raw = afterDroppedLink(f, raw);
+      if (raw.indexOf("://") >= 0) {
+        String kept = removeUrls(raw);
+        if (kept.length() != raw.length()) f.droppedUrl = true;
+        raw = kept;
+      }
       StringBuilder sb = f.inline;
-      boolean prevSpace = sb.isEmpty() || sb.charAt(sb.length() - 1) == ' ' || sb.charAt(sb.length() - 1) == '\n';
-      for (int i = 0; i < raw.length(); i++) {
+      boolean single = f.singleLine();
+      for (int i = 0; i < raw.length(); ) {
         char c = raw.charAt(i);
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\u00A0' || c == '\r') {
-          if (!prevSpace) {
-            sb.append(' ');
-            prevSpace = true;
-          }
-        } else {
-          sb.append(c);
-          prevSpace = false;
+        if (!isSpace(c)) {
+          sb.append(c == SOFT ? '\uFFFD' : c);
+          i++;
+          continue;
         }
+        boolean newline = false;
+        while (i < raw.length() && isSpace(raw.charAt(i))) {
+          if (raw.charAt(i) == '\n' || raw.charAt(i) == '\r') newline = true;
+          i++;
+        }
+        char last = sb.isEmpty() ? '\n' : sb.charAt(sb.length() - 1);
+        if (last == '\n' || last == SOFT) continue;
+        if (last == ' ') {
+          if (newline && !single) sb.setCharAt(sb.length() - 1, SOFT);
+          continue;
+        }
+        sb.append(newline && !single ? SOFT : ' ');
       }
     }
 
+    /**
+     * Text right after a dropped bare-URL link: "see (http://x).", "and http://x." and "a, http://x,
+     * b" leave "see.", "and." and "a, b", not "see ().", "and ." and "a,, b".
+     */
+    private static String afterDroppedLink(Frame f, String raw) {
+      f.justDropped = false;
+      StringBuilder sb = f.inline;
+      while (true) {
+        int k = 0;
+        while (k < raw.length() && isSpace(raw.charAt(k))) k++;
+        if (k == raw.length()) return raw;
+        char c = raw.charAt(k);
+        int e = sb.length();
+        while (e > 0 && sb.charAt(e - 1) == ' ') e--;
+        char open = e == 0 ? 0 : sb.charAt(e - 1);
+        if ((c == ')' && open == '(') || (c == ']' && open == '[')) {
+          sb.setLength(e - 1);
+          raw = raw.substring(k + 1);
+          continue;
+        }
+        if (".,;:!?".indexOf(c) >= 0) {
+          if (",;:".indexOf(open) >= 0) e--; // "Wikipedia, http://x, says" -> "Wikipedia, says"
+          sb.setLength(e);
+          return raw.substring(k);
+        }
+        return raw;
+      }
+    }
+
+    private static boolean isSpace(char c) {
+      return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\u00A0' || c == '\r';
+    }
+
+    /** A {@code <br>}: a newline in place of the space or soft break the paragraph ends with. */
+    private static void hardBreak(Frame f) {
+      f.justDropped = false;
+      StringBuilder sb = f.inline;
+      int e = sb.length();
+      while (e > 0 && (sb.charAt(e - 1) == ' ' || sb.charAt(e - 1) == SOFT)) e--;
+      sb.setLength(e);
+      sb.append('\n');
+    }
+
     private static void appendRaw(Frame f, String s) {
-      f.inline.append(s);
+      f.justDropped = false;
+      f.inline.append(s.indexOf(SOFT) >= 0 ? s.replace(SOFT, '\uFFFD') : s);
+    }
+
+    /**
+     * A link whose whole text is a URL ({@code http://...}, {@code https://...}, {@code ftp://...},
+     * {@code www....}): it goes with its text. Only the first {@link #MAX_URL_TEXT} characters of the
+     * text are read.
+     */
+    private static boolean isBareUrl(Element a) {
+      StringBuilder sb = new StringBuilder();
+      NodeTraversor.filter(
+          new NodeFilter() {
+            @Override
+            public FilterResult head(Node node, int depth) {
+              if (node instanceof TextNode t) sb.append(t.getWholeText());
+              else if (node instanceof Element e && DROPPED.contains(e.normalName())) return FilterResult.SKIP_ENTIRELY;
+              return sb.length() > MAX_URL_TEXT ? FilterResult.STOP : FilterResult.CONTINUE;
+            }
+
+            @Override
+            public FilterResult tail(Node node, int depth) {
+              return FilterResult.CONTINUE;
+            }
+          },
+          a);
+      if (sb.length() > MAX_URL_TEXT) return false;
+      String t = sb.toString().strip();
+      for (int i = 0; i < t.length(); i++) if (isSpace(t.charAt(i))) return false;
+      String lower = t.toLowerCase(Locale.ROOT);
+      for (String prefix : new String[] {"http://", "https://", "ftp://", "www."})
+        if (lower.startsWith(prefix) && lower.length() > prefix.length()) return true;
+      return false;
     }
 
     private static String collapse(String s) {
@@ -635,24 +954,6 @@ public final class HtmlToMarkdown {
       while (e > 0 && sb.charAt(e - 1) == ' ') e--;
       sb.setLength(e);
       return sb.toString();
-    }
-
-    private void closeSpan(Element el) {
-      if (spans.isEmpty() || spans.peek().el() != el) return;
-      Span s = spans.pop();
-      Frame f = top();
-      if (!s.active() || s.frame() != f || s.generation() != f.generation || s.start() > f.inline.length()) return;
-      StringBuilder sb = f.inline;
-      int len = sb.length();
-      int a = s.start();
-      int b = len;
-      while (a < b && (sb.charAt(a) == ' ' || sb.charAt(a) == '\n')) a++;
-      while (b > a && (sb.charAt(b - 1) == ' ' || sb.charAt(b - 1) == '\n')) b--;
-      if (a == b) return;
-      String trail = sb.substring(b, len);
-      sb.setLength(b);
-      sb.insert(a, s.marker());
-      sb.append(s.marker()).append(trail);
     }
 
     // ---- code
@@ -688,7 +989,7 @@ public final class HtmlToMarkdown {
       }
       flush(f);
       String fence = "`".repeat(Math.max(3, longestRun(code, '`') + 1));
-      addBlock(f, fence + (lang == null ? "" : lang) + "\n" + code + "\n" + fence, false);
+      addBlock(f, fence + (lang == null ? "" : lang) + "\n" + code + "\n" + fence, Block.CODE);
     }
 
     private String language(Element pre) {
