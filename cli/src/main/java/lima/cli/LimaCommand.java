@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       ModelCommand.class,
       ServeCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
