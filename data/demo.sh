@@ -9,13 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-out/demo}
 mkdir -p "$out/.demo-steps"
-echo "== lima --version"; bin/lima --version
+echo "== lima --version"; ${LIMA:-bin/lima} --version
 shopt -s nullglob
+steps=${LIMA_DEMO_STEPS:-data/demo.d} # another folder of steps: tests
 
 jar=cli/target/lima.jar
 model=${LIMA_DEMO_MODEL:-}
 key=$({
-  stat -c '%n %s %Y' "$jar"
+  stat -c '%n %s %Y' "$jar" 2>/dev/null || echo "no $jar"
   find data/samples data/recipes -type f -print0 | sort -z | xargs -0 sha256sum
   cat data/demo.sh
   echo "model=$model judge=${LIMA_JUDGE_URL:-} ${LIMA_JUDGE_MODEL:-}"
@@ -23,7 +24,7 @@ key=$({
   true
 } | sha256sum | cut -c1-64)
 
-for step in data/demo.d/*.sh; do
+for step in "$steps"/*.sh; do
   name=$(basename "$step" .sh)
   key=$( { echo "$key"; cat "$step"; } | sha256sum | cut -c1-64)
   stamp=$out/.demo-steps/$name
