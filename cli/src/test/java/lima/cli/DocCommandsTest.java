@@ -47,7 +47,7 @@ class DocCommandsTest {
   private static final Pattern FENCE = Pattern.compile("^\\s*(```+|~~~+)\\s*([\\w+-]*).*$");
   private static final Pattern COMMAND_LINE = Pattern.compile("^\\s*(\\$ )?(\\./)?(bin/lima|lima|make|mvn)(\\s|$).*");
   private static final Pattern MARK = Pattern.compile("^\\s*<!--\\s*(no-run|run)\\s*:\\s*(.*?)\\s*-->\\s*$");
-  private static final Pattern MAKE = Pattern.compile("^\\s*(\\$ )?make(\\s|$).*");
+  private static final Pattern MAKE = Pattern.compile("^\\s*(\\$ )?(make|mvn)(\\s|$).*");
   private static final Pattern MAKE_BUILD = Pattern.compile("^\\s*(\\$ )?make build\\s*(#.*)?$");
 
   @TempDir static Path scratch;
@@ -78,7 +78,7 @@ class DocCommandsTest {
       return out;
     }
 
-    /** The make lines other than make build: they cannot run in a scratch copy. */
+    /** The make and mvn lines other than make build: they cannot run in a scratch copy. */
     List<String> makeLines() {
       List<String> out = new ArrayList<>();
       for (String l : script()) if (MAKE.matcher(l).matches()) out.add(l.strip());
@@ -343,9 +343,14 @@ class DocCommandsTest {
         "<!-- no-run: needs a GPU -->", "```bash", "bin/lima generate --device gpu", "```", // 10
         "<!-- run: slow -->", "", "```sh", "make build", "bin/lima train", "```", // 15
         "```console", "$ bin/lima model info m", "model m: 2 layers", "```", // 19
-        "```", "lima curate stackexchange: 15.5 s", "```text", "```");
+        "```", "lima curate stackexchange: 15.5 s", "```", // 23: untagged output that looks like a command
+        "```text", "lima curate stackexchange: 15.5 s", "```", // 26: tagged text, never run
+        "```bash", "mvn -q package", "```"); // 29
+
     List<Block> bs = parse("t.md", doc);
-    assertEquals(List.of(3, 10, 15, 19, 23), bs.stream().map(Block::line).toList());
+    assertEquals(List.of(3, 10, 15, 19, 23, 29), bs.stream().map(Block::line).toList());
+    assertEquals(List.of(), bs.get(2).makeLines(), "make build is done by the harness");
+    assertEquals(List.of("mvn -q package"), bs.get(5).makeLines());
     assertEquals("needs a GPU", bs.get(1).noRun());
     assertTrue(bs.get(2).slow());
     assertEquals(List.of(": make build is done by the test harness", "bin/lima train"), bs.get(2).script());
