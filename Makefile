@@ -16,7 +16,7 @@ MVN_TEST := mvn -B --no-transfer-progress -Dlima.commit=$(COMMIT) -Dstyle.color=
 LIMA := bin/lima
 OUT ?= out
 
-.PHONY: build test test-all demo bench lima-data clean help
+.PHONY: build test test-all demo bench lima-data clean help FORCE
 
 help:
 	@echo "make build     build everything, leaves bin/lima"
@@ -26,9 +26,25 @@ help:
 	@echo "make bench     benchmarks (prints figures; writes bench/out/)"
 	@echo "make lima-data DUMPS=dir   the whole LIMA curation from raw files"
 
-build:
+# The jar is rebuilt only when a module's main sources, a pom, the Maven JVM config or the git commit changed, so
+# a no-op `make build` (and every target that depends on it) takes a second, not a Maven run.
+JAR := cli/target/lima.jar
+JAR_INPUTS := pom.xml $(wildcard */pom.xml) $(wildcard .mvn/jvm.config) \
+  $(shell find $(wildcard */src/main) -type f 2>/dev/null) cli/target/.commit-stamp
+
+build: $(JAR)
+	@echo "bin/lima is up to date (commit $$(cat cli/target/.commit-stamp))"
+
+$(JAR): $(JAR_INPUTS)
 	$(MVN) -DskipTests install
-	@test -f cli/target/lima.jar && echo "built: bin/lima ($$($(LIMA) --version | head -1))"
+	@touch $@
+	@echo "built: bin/lima ($$($(LIMA) --version | head -1))"
+
+# Holds the commit the jar reports (lima --version, manifests); rewritten only when HEAD moves.
+cli/target/.commit-stamp: FORCE
+	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = "$(COMMIT)" ] || echo "$(COMMIT)" > $@
+
+FORCE:
 
 test:
 	$(MVN_TEST) install

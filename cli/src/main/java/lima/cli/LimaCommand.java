@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       ModelCommand.class,
       ServeCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LimaCommand implements Runnable {
@@ -58,7 +59,16 @@ public final class LimaCommand implements Runnable {
     cl.setExecutionExceptionHandler(LimaCommand::handle);
     cl.setParameterExceptionHandler(LimaCommand::badCommandLine);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    versionEverywhere(cl);
     return cl;
+  }
+
+  /** {@code -V} of every subcommand prints lima's version (picocli would print nothing for them). */
+  private static void versionEverywhere(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommandSpec().version().length == 0) sub.getCommandSpec().versionProvider(new Version());
+      versionEverywhere(sub);
+    }
   }
 
   static boolean wantsStacktrace(CommandLine cl) {

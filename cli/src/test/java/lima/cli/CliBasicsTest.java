@@ -40,6 +40,16 @@ class CliBasicsTest {
   }
 
   @Test
+  void everySubcommandPrintsTheVersion() {
+    LimaRun top = run("--version");
+    for (String[] args : new String[][] {{"stats", "-V"}, {"curate", "wikihow", "--version"}, {"eval", "report", "-V"}}) {
+      LimaRun r = run(args);
+      assertEquals(0, r.code(), String.join(" ", args));
+      assertEquals(top.out(), r.out(), String.join(" ", args));
+    }
+  }
+
+  @Test
   void badOptionIsShortAndPointsToHelp() {
     LimaRun r = run("stats", "--bogus", "x.jsonl");
     assertEquals(ExitCodes.USAGE, r.code());

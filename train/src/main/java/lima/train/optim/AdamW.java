@@ -179,21 +179,33 @@ public final class AdamW implements AutoCloseable {
         for (int k = 0; k < shape.length; k++) shape[k] = in.readLong();
         if (!new Shape(shape).equals(m.get(i).getShape()))
           throw new BadInputException(file + ": " + name + " has shape " + new Shape(shape) + " in the state, " + m.get(i).getShape() + " in the model");
-        readInto(in, m.get(i), file, name);
-        readInto(in, v.get(i), file, name);
+        m.set(i, replaceFrom(in, m.get(i), file, name));
+        v.set(i, replaceFrom(in, v.get(i), file, name));
       }
       step = s;
     }
   }
 
-  private static void readInto(DataInputStream in, NDArray target, Path file, String name) throws IOException {
+  /**
+   * A new array with {@code old}'s shape and device holding the next saved array; {@code old} is closed. (Not
+   * {@code old.set(buffer)}: DJL's native set runs under a deprecated libtorch guard that prints a "silent wrong
+   * result" warning on every resume.)
+   */
+  private NDArray replaceFrom(DataInputStream in, NDArray old, Path file, String name) throws IOException {
     int len = in.readInt();
-    if (len != target.size() * 4) throw new BadInputException(file + ": " + name + ": " + len + " bytes, expected " + target.size() * 4);
+    if (len != old.size() * 4) throw new BadInputException(file + ": " + name + ": " + len + " bytes, expected " + old.size() * 4);
     byte[] bytes = new byte[len];
     in.readFully(bytes);
     ByteBuffer b = ByteBuffer.allocateDirect(len).order(ByteOrder.nativeOrder());
     b.put(bytes).flip();
-    target.set(b);
+    NDArray fresh = manager.create(b, old.getShape(), DataType.FLOAT32);
+    if (!fresh.getDevice().equals(old.getDevice())) {
+      NDArray moved = fresh.toDevice(old.getDevice(), false);
+      fresh.close();
+      fresh = moved;
+    }
+    old.close();
+    return fresh;
   }
 
   @Override
