@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import lima.core.BadInputException;
 import lima.core.BuildInfo;
 import lima.core.ExitCodes;
+import lima.core.Reporter;
 import lima.core.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,6 +59,7 @@ public final class LimaCommand implements Runnable {
     cl.setExecutionExceptionHandler(LimaCommand::handle);
     cl.setParameterExceptionHandler(LimaCommand::badCommandLine);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    Reporter.install(new ConsoleReporter(cl::getErr));
     return cl;
   }
 

@@ -16,6 +16,7 @@ import lima.core.BadInputException;
 import lima.core.Example;
 import lima.core.ExampleReader;
 import lima.core.JsonlWriter;
+import lima.core.Reporter;
 import lima.core.RunDir;
 import lima.core.UserException;
 
@@ -133,8 +134,8 @@ public final class AuthoredCurator {
   }
 
   private static void reject(RunDir run, Draft d, Draft.Problem p, long n) throws IOException {
-    if (n <= 20) System.err.println("warning: " + d.file() + ":" + p.line() + ": " + p.reason() + ": " + p.detail());
-    if (n == 21) System.err.println("warning: more invalid examples; see " + run.file(RunDir.REJECTS));
+    if (n <= 20) Reporter.get().warn(d.file() + ":" + p.line() + ": " + p.reason() + ": " + p.detail());
+    if (n == 21) Reporter.get().warn("more invalid examples; see " + run.file(RunDir.REJECTS));
     Map<String, Object> ctx = new LinkedHashMap<>();
     ctx.put("file", d.file().toString());
     ctx.put("line", p.line());

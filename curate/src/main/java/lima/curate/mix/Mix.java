@@ -19,6 +19,7 @@ import lima.core.ExampleReader;
 import lima.core.Hashing;
 import lima.core.Json;
 import lima.core.JsonlWriter;
+import lima.core.Reporter;
 import lima.core.RunDir;
 import lima.core.SourceStats;
 import lima.core.UserException;
@@ -240,7 +241,7 @@ public final class Mix {
     if (!shortfalls.isEmpty()) {
       stats.note("warnings", shortfalls);
       if (o.strict()) throw new BadInputException("--strict: " + String.join("; ", shortfalls));
-      for (String s : shortfalls) System.err.println("warning: " + s);
+      for (String s : shortfalls) Reporter.get().warn(s);
     }
     train = shuffle(train, seed, "train");
     dev = shuffle(dev, seed, "dev");

@@ -27,6 +27,7 @@ import lima.core.Hashing;
 import lima.core.Json;
 import lima.core.JsonlWriter;
 import lima.core.Progress;
+import lima.core.ReadAheadInputStream;
 import lima.core.RunDir;
 import lima.core.Stats;
 import lima.core.Verdict;
@@ -54,7 +55,8 @@ public final class StackExchangeCurator {
   private final List<Ranked> kept = new ArrayList<>();
   private final List<Path> pairFiles = new ArrayList<>();
   private long read;
-  private String firstUnreadable;
+  private final List<BadInputException> unreadable = new ArrayList<>();
+  private final List<Path> unreadablePaths = new ArrayList<>();
 
   /** What a run did: rows read, pairs joined, pairs passing every filter, examples written. */
   public record Result(boolean upToDate, long rows, long pairs, long passed, long written, long badRecords, Path out) {}
@@ -107,7 +109,14 @@ public final class StackExchangeCurator {
         for (DumpSource d : dumps) if (c.dump(d, spill)) opened++;
         if (opened == 0 && !dumps.isEmpty())
           throw new BadInputException(
-              c.firstUnreadable + (dumps.size() > 1 ? " (and no other input could be read either)" : ""));
+              c.unreadable.get(0).getMessage() + (dumps.size() > 1 ? " (and no other input could be read either)" : ""));
+        // Unreadable dumps beside readable ones are bad records (a warning each); when none could be
+        // read, the error above says it once.
+        for (int i = 0; i < c.unreadable.size(); i++) {
+          String m = c.unreadable.get(i).getMessage();
+          Path where = c.unreadablePaths.get(i);
+          run.badRecord(where, m.startsWith(where.toString()) ? m.substring(where.toString().length() + 2) : m, null);
+        }
         long written = c.write();
         run.finish(COMMAND, List.of(RunDir.EXAMPLES), fingerprint(fp));
         return new Result(
@@ -138,9 +147,9 @@ public final class StackExchangeCurator {
     try {
       o = d.open();
     } catch (BadInputException e) {
-      if (firstUnreadable == null) firstUnreadable = e.getMessage();
+      unreadable.add(e);
+      unreadablePaths.add(d.path());
       stats.inc("input", "unreadable_files");
-      run.badRecord(d.path(), e.getMessage().startsWith(d.path().toString()) ? e.getMessage().substring(d.path().toString().length() + 2) : e.getMessage(), null);
       return false;
     }
     String site = d.site();

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * Where {@code ../shared} is: the {@code lima.shared} system property (set by the build to the checkout's
- * sibling), else {@code ../shared} from the working directory, else {@code /work/shared}. Used by
- * {@code real-data} tests, which skip with a message when the folder is absent.
+ * sibling), else {@code ../shared} or {@code ../../shared} from the working directory. Used by
+ * {@code real-data} tests, which skip with a message when the folder is absent. Test code only: it is
+ * published in lima-core's test jar, not in the product.
  */
 public final class TestData {
   private TestData() {}
@@ -16,9 +17,7 @@ public final class TestData {
     if (p != null && Files.isDirectory(Path.of(p))) return Path.of(p);
     Path rel = Path.of("..", "shared");
     if (Files.isDirectory(rel)) return rel;
-    Path up = Path.of("..", "..", "shared");
-    if (Files.isDirectory(up)) return up;
-    return Path.of("/work/shared");
+    return Path.of("..", "..", "shared");
   }
 
   /** A file or folder under {@code shared/real}, e.g. {@code real("data/lima/lima_train_first1000.jsonl")}. */

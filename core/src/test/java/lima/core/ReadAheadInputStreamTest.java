@@ -1,4 +1,4 @@
-package lima.curate.reddit;
+package lima.core;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -17,7 +17,7 @@ class ReadAheadInputStreamTest {
     byte[] data = new byte[100_003];
     for (int i = 0; i < data.length; i++) data[i] = (byte) r.nextInt(256);
     for (int chunk : new int[] {1, 7, 4096, 1 << 20}) {
-      try (InputStream in = new ReadAheadInputStream(new ByteArrayInputStream(data), chunk, 3)) {
+      try (InputStream in = new ReadAheadInputStream(new ByteArrayInputStream(data), chunk, 3, "test")) {
         assertArrayEquals(data, in.readAllBytes(), "chunk " + chunk);
         assertEquals(-1, in.read());
       }
@@ -36,7 +36,7 @@ class ReadAheadInputStreamTest {
             throw new IOException("truncated source");
           }
         };
-    try (InputStream in = new ReadAheadInputStream(failing, 4, 2)) {
+    try (InputStream in = new ReadAheadInputStream(failing, 4, 2, "test")) {
       byte[] got = new byte[10];
       int n = 0;
       while (n < 10) n += in.read(got, n, 10 - n);

@@ -1,18 +1,18 @@
 package lima.core;
 
-import java.io.PrintStream;
 import java.util.Locale;
 
 /**
  * Progress of long work: on a terminal, one line redrawn at most twice a second with done/total,
  * rate and ETA; in logs (not a terminal), silent unless {@code -Dlima.progress=log}, which prints a
- * plain line every 30 seconds. The launcher sets {@code lima.tty} from {@code [ -t 2 ]}.
+ * plain line every 30 seconds. The launcher sets {@code lima.tty} from {@code [ -t 2 ]}. Lines go
+ * through the installed {@link Reporter}, which draws them.
  */
 public final class Progress implements AutoCloseable {
   private final String label;
   private final String unit;
   private final long total;
-  private final PrintStream err;
+  private final Reporter reporter;
   private final boolean tty;
   private final boolean log;
   private final long start = System.nanoTime();
@@ -25,7 +25,7 @@ public final class Progress implements AutoCloseable {
     this.label = label;
     this.unit = unit;
     this.total = total;
-    this.err = System.err;
+    this.reporter = Reporter.get();
     this.tty = Boolean.getBoolean("lima.tty");
     this.log = "log".equals(System.getProperty("lima.progress"));
   }
@@ -83,13 +83,7 @@ public final class Progress implements AutoCloseable {
       sb.append(String.format(Locale.ROOT, "  %3.0f%%  ETA %s", 100.0 * done / total, duration(eta)));
     }
     if (last) sb.append(String.format(Locale.ROOT, "  done in %s", duration(secs)));
-    if (tty) {
-      err.print("\r\033[K" + sb);
-      if (last) err.println();
-    } else {
-      err.println(sb);
-    }
-    err.flush();
+    reporter.progress(sb.toString(), last);
   }
 
   static String human(long bytes) {

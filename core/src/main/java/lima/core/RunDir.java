@@ -177,14 +177,14 @@ public final class RunDir implements Closeable {
   }
 
   /**
-   * A malformed input record: printed as one line on stderr (the first 20), counted under stage
+   * A malformed input record: reported as one warning line (the first 20), counted under stage
    * {@code input}, written to rejects; throws {@link BadInputException} once more than {@code
    * maxErrors} were seen.
    */
   public synchronized void badRecord(Object where, String reason, String excerpt) throws IOException {
     badRecords++;
-    if (badRecords <= 20) System.err.println("warning: " + where + ": " + reason);
-    if (badRecords == 21) System.err.println("warning: more bad records; see " + file(REJECTS));
+    if (badRecords <= 20) Reporter.get().warn(where + ": " + reason);
+    if (badRecords == 21) Reporter.get().warn("more bad records; see " + file(REJECTS));
     Map<String, Object> ctx = new TreeMap<>();
     ctx.put("where", String.valueOf(where));
     ctx.put("error", reason);

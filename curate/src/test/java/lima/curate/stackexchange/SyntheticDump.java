@@ -16,15 +16,16 @@ import org.apache.commons.compress.archivers.sevenz.SevenZOutputFile;
 import org.tukaani.xz.LZMA2Options;
 
 /**
- * Benchmark data: writes a Stack Exchange-like site archive (a 7z holding Posts.xml, LZMA2) of a given
+ * Test and benchmark data (test sources, not in the product jar): writes a Stack Exchange-like site
+ * archive (a 7z holding Posts.xml, LZMA2) of a given
  * uncompressed size, in the real row format (BOM, CRLF, escaped HTML bodies with paragraphs, code,
  * lists, links; interleaved questions and answers; scores, tags, closed and community-wiki posts), and
  * times plain decompression of such an archive. Used by {@code bench/stackexchange.bench.sh}:
  *
  * <pre>
- * java -cp lima.jar lima.curate.stackexchange.SyntheticDump generate OUT.7z SIZE_MB [SEED]
- * java -cp lima.jar lima.curate.stackexchange.SyntheticDump decompress IN.7z
- * java -cp lima.jar lima.curate.stackexchange.SyntheticDump pack OUT.7z Comments.xml Posts.xml
+ * java -cp lima.jar:curate/target/test-classes lima.curate.stackexchange.SyntheticDump generate OUT.7z SIZE_MB [SEED]
+ * java -cp lima.jar:curate/target/test-classes lima.curate.stackexchange.SyntheticDump decompress IN.7z
+ * java -cp lima.jar:curate/target/test-classes lima.curate.stackexchange.SyntheticDump pack OUT.7z Comments.xml Posts.xml
  * </pre>
  */
 public final class SyntheticDump {
