@@ -8,9 +8,9 @@ import lima.core.BuildInfo;
 import lima.core.ExitCodes;
 import lima.core.Reporter;
 import lima.core.UserException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The top-level {@code lima} command: lists the subcommands, maps exceptions to exit codes. */
 @Command(

@@ -162,15 +162,43 @@ public final class RunDir implements Closeable {
   }
 
   /**
-   * Writes one rejected record with its stage and reason; {@code context} holds enough to inspect
-   * it (ids, scores, a text excerpt). Callers emit rejects in input order so the file is stable.
+   * Writes one rejected record with its stage (one of the closed set {@link Stage}) and reason;
+   * {@code context} holds enough to inspect it (ids, scores, a text excerpt). Callers emit rejects in
+   * input order so the file is stable.
    */
-  public synchronized void reject(String id, String stage, String reason, Map<String, ?> context) throws IOException {
-    stats.inc(stage, reason);
+  public void reject(String id, String stage, String reason, Map<String, ?> context) throws IOException {
+    reject(id, Stage.of(stage), reason, context);
+  }
+
+  /** {@link #reject(String, String, String, Map)} with the stage from the closed set. */
+  public void reject(String id, Stage stage, String reason, Map<String, ?> context) throws IOException {
+    write(id, stage, null, reason, context);
+  }
+
+  /**
+   * A record a named filter dropped: stage {@code filter}, the filter's name, the drop's reason, and its
+   * evidence ({@code value}, {@code bound}) added to {@code context}. Counted in stats.json under the
+   * filter's name and the reason.
+   */
+  public void drop(String id, String filter, Verdict.Drop drop, Map<String, ?> context) throws IOException {
+    Map<String, Object> c = new TreeMap<>();
+    if (context != null) c.putAll(context);
+    c.putAll(drop.evidence());
+    write(id, Stage.FILTER, filter, drop.reason(), c);
+  }
+
+  /** {@link #drop(String, String, Verdict.Drop, Map)} for the first drop of a filter chain. */
+  public void drop(String id, ExampleFilter.Rejection r, Map<String, ?> context) throws IOException {
+    drop(id, r.filter(), r.drop(), context);
+  }
+
+  private synchronized void write(String id, Stage stage, String filter, String reason, Map<String, ?> context) throws IOException {
+    stats.inc(filter != null ? filter : stage.id(), reason);
     if (rejects == null) rejects = jsonl(REJECTS);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("id", id);
-    r.put("stage", stage);
+    r.put("stage", stage.id());
+    if (filter != null) r.put("filter", filter);
     r.put("reason", reason);
     if (context != null && !context.isEmpty()) r.put("context", new TreeMap<>(context));
     rejects.write(r);

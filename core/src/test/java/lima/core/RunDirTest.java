@@ -21,7 +21,7 @@ class RunDirTest {
         assertFalse(Files.exists(out.resolve(RunDir.EXAMPLES)), "target must not exist before commit");
         w.commit();
       }
-      run.reject("b", "length", "too_short", Map.of("chars", 3));
+      run.drop("b", "length", (Verdict.Drop) Verdict.drop("too_short", 3, 1200), Map.of("line", 7));
       run.finish("test", List.of(RunDir.EXAMPLES), "fp");
     }
     var manifest = Json.MAPPER.readTree(out.resolve(RunDir.MANIFEST).toFile());
@@ -29,9 +29,20 @@ class RunDirTest {
     assertEquals("fp", manifest.get("fingerprint").asText());
     assertEquals(3, manifest.get("outputs").size());
     assertEquals(1, manifest.at("/counters/length/too_short").asInt());
-    assertTrue(Files.readString(out.resolve(RunDir.REJECTS)).contains("\"reason\":\"too_short\""));
+    String rejects = Files.readString(out.resolve(RunDir.REJECTS));
+    assertEquals(
+        "{\"context\":{\"bound\":1200,\"line\":7,\"value\":3},\"filter\":\"length\",\"id\":\"b\",\"reason\":\"too_short\",\"stage\":\"filter\"}\n", rejects);
     assertTrue(RunDir.upToDate(out, "fp"));
     assertFalse(RunDir.upToDate(out, "other"));
+  }
+
+  @Test
+  void rejectStagesAreAClosedSet() throws Exception {
+    try (RunDir run = RunDir.open(new RunDir.Options(tmp.resolve("stages"), false, 1, -1))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.reject("x", "submission_filter", "too_short", Map.of()));
+      assertTrue(e.getMessage().contains("submission_filter"), e.getMessage());
+      run.reject("y", "dedup", "near_duplicate", Map.of());
+    }
   }
 
   @Test

@@ -18,7 +18,9 @@ import lima.core.ExampleReader;
 import lima.core.JsonlWriter;
 import lima.core.Reporter;
 import lima.core.RunDir;
+import lima.core.RunResult;
 import lima.core.UserException;
+import lima.core.Verdict;
 
 /**
  * {@code lima curate authored}: hand-written examples (LIMA JSON Lines or our Markdown layout) checked
@@ -49,7 +51,7 @@ public final class AuthoredCurator {
   }
 
   /** What a run did. */
-  public record Result(boolean upToDate, long read, long kept, long rejected, Path out) {}
+  public record Result(boolean upToDate, long read, long kept, long rejected, Path out) implements RunResult {}
 
   /**
    * The input files: files as given, folders walked (sorted) for {@code .md}, {@code .markdown},
@@ -146,7 +148,7 @@ public final class AuthoredCurator {
       String first = d.turns().get(0).text();
       ctx.put("prompt", first.length() > 200 ? first.substring(0, 200) + "..." : first);
     }
-    run.reject(d.id(), AuthoredValidator.NAME, p.reason(), ctx);
+    run.drop(d.id(), AuthoredValidator.NAME, new Verdict.Drop(p.reason(), null, null), ctx);
   }
 
   /** A valid draft as an example: source, turns, and meta with file, line, format, safety and tags. */

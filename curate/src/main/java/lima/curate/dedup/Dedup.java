@@ -23,6 +23,7 @@ import lima.core.ExampleReader;
 import lima.core.JsonlWriter;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.RunResult;
 import lima.core.UserException;
 
 /**
@@ -43,7 +44,7 @@ public final class Dedup {
   static final int BATCH = 2048;
 
   /** What a run did; {@code upToDate} when --if-changed found nothing to do. */
-  public record Result(long read, long kept, long exact, long near, long contaminated, long bad, int clusters, boolean upToDate, Path out) {}
+  public record Result(long read, long kept, long exact, long near, long contaminated, long bad, int clusters, boolean upToDate, Path out) implements RunResult {}
 
   /** An input examples file with the manifest of the run that wrote it (may not exist). */
   public record Input(Path examples, Path manifest) {}

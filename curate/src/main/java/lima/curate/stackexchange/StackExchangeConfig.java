@@ -42,7 +42,7 @@ public record StackExchangeConfig(
   /** Filter names {@code --no-filter} accepts. */
   public static final List<String> FILTERS =
       List.of(
-          "site",
+          SiteFilter.NAME,
           ClosedQuestionFilter.NAME,
           CommunityWikiFilter.NAME,
           LockedFilter.NAME,
@@ -100,6 +100,7 @@ public record StackExchangeConfig(
   public List<PairFilter> filters() {
     List<PairFilter> all =
         List.of(
+            new SiteFilter(siteGroups),
             new ClosedQuestionFilter(),
             new CommunityWikiFilter(),
             new LockedFilter(),

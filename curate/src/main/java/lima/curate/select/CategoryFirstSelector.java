@@ -1,21 +1,45 @@
-package lima.curate.diversity;
+package lima.curate.select;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import lima.core.Example;
+import lima.core.Hashing;
 
 /**
  * Category-first sampling (LIMA's wikiHow rule): draw a stratum uniformly among the strata that still
  * have items, then an item uniformly within it, without replacement. Strata that run dry drop out, so
  * small categories give what they have and the rest is spread over the others.
  *
+ * <p>As a {@link Selector} ({@code category-first}): strata are the values of the meta key {@code
+ * strata} ({@code top_category|title_cluster} for wikiHow: the first key present).
+ *
  * <p>Deterministic: strata are visited in sorted order and items keep the order given, so the same
  * input lists and the same {@code rng} seed give the same sequence.
  */
-public final class CategoryFirstSampler {
-  private CategoryFirstSampler() {}
+public record CategoryFirstSelector(String strata) implements Selector {
+  public static final String NAME = "category-first";
+
+  public CategoryFirstSelector {
+    if (strata == null || strata.isBlank()) throw new IllegalArgumentException("category-first sampling needs a strata key");
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Strata lists in pool order; {@code k < 0} draws every example (a category-first random order). */
+  @Override
+  public List<Example> select(List<Example> pool, int k, long seed, String stream) {
+    Map<String, List<Example>> by = new TreeMap<>();
+    for (Example x : pool) by.computeIfAbsent(Selector.stratum(x, strata), s -> new ArrayList<>()).add(x);
+    List<Example> out = new ArrayList<>();
+    for (Pick<Example> p : sample(by, k, Hashing.rng(seed, stream))) out.add(p.item());
+    return out;
+  }
 
   /** One drawn item and the stratum it came from. */
   public record Pick<T>(String stratum, T item) {}

@@ -1,4 +1,4 @@
-package lima.curate.diversity;
+package lima.curate.select;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -22,13 +22,13 @@ class TemperatureSamplerTest {
 
   @Test
   void probabilitiesFollowSizeToTheOneOverTau() {
-    Map<String, Double> p = TemperatureSampler.probabilities(Map.of("a", 1000, "b", 8, "c", 1), 3);
+    Map<String, Double> p = TemperatureSelector.probabilities(Map.of("a", 1000, "b", 8, "c", 1), 3);
     double wa = 10, wb = 2, wc = 1;
     assertEquals(wa / (wa + wb + wc), p.get("a"), 1e-12);
     assertEquals(wb / (wa + wb + wc), p.get("b"), 1e-12);
-    Map<String, Double> u = TemperatureSampler.probabilities(Map.of("a", 1000, "b", 8), TemperatureSampler.UNIFORM);
+    Map<String, Double> u = TemperatureSelector.probabilities(Map.of("a", 1000, "b", 8), TemperatureSelector.UNIFORM);
     assertEquals(0.5, u.get("a"), 1e-12);
-    assertThrows(IllegalArgumentException.class, () -> TemperatureSampler.probabilities(Map.of("a", 1), 0));
+    assertThrows(IllegalArgumentException.class, () -> TemperatureSelector.probabilities(Map.of("a", 1), 0));
   }
 
   @Test
@@ -41,7 +41,7 @@ class TemperatureSamplerTest {
     int trials = 400, k = 6;
     int[] counts = new int[3];
     for (int t = 0; t < trials; t++)
-      for (String x : TemperatureSampler.sample(s, k, 3, rng)) counts[x.charAt(1) - '0']++;
+      for (String x : TemperatureSelector.sample(s, k, 3, rng)) counts[x.charAt(1) - '0']++;
     int n = trials * k;
     double[] p = {10 / 17.0, 5 / 17.0, 2 / 17.0};
     for (int i = 0; i < 3; i++) {
@@ -54,10 +54,10 @@ class TemperatureSamplerTest {
   @Test
   void exhaustsStrataAndIsSeeded() {
     Map<String, List<String>> s = strata(3, 1, 2);
-    List<String> all = TemperatureSampler.sample(s, 100, 3, new SplittableRandom(1));
+    List<String> all = TemperatureSelector.sample(s, 100, 3, new SplittableRandom(1));
     assertEquals(6, all.size());
     assertEquals(6, all.stream().distinct().count());
-    assertEquals(TemperatureSampler.sample(s, 4, 3, new SplittableRandom(9)), TemperatureSampler.sample(s, 4, 3, new SplittableRandom(9)));
+    assertEquals(TemperatureSelector.sample(s, 4, 3, new SplittableRandom(9)), TemperatureSelector.sample(s, 4, 3, new SplittableRandom(9)));
     // within a stratum, items come in the given order
     List<String> fromS0 = all.stream().filter(x -> x.startsWith("s0")).toList();
     assertEquals(List.of("s0-0", "s0-1", "s0-2"), fromS0);
@@ -69,7 +69,7 @@ class TemperatureSamplerTest {
     Map<String, List<String>> s = strata(500, 50, 5);
     int[] counts = new int[3];
     int trials = 600;
-    for (int t = 0; t < trials; t++) counts[TemperatureSampler.sample(s, 1, TemperatureSampler.UNIFORM, rng).get(0).charAt(1) - '0']++;
+    for (int t = 0; t < trials; t++) counts[TemperatureSelector.sample(s, 1, TemperatureSelector.UNIFORM, rng).get(0).charAt(1) - '0']++;
     double se = Math.sqrt((1 / 3.0) * (2 / 3.0) / trials);
     for (int c : counts) assertEquals(1 / 3.0, c / (double) trials, 5 * se, java.util.Arrays.toString(counts));
   }

@@ -1,4 +1,4 @@
-package lima.curate.diversity;
+package lima.curate.select;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
+import lima.core.Example;
+import lima.core.Hashing;
 
 /**
  * Temperature sampling over strata (LIMA's Stack Exchange rule, tau = 3): each draw picks stratum s
@@ -13,10 +15,30 @@ import java.util.random.RandomGenerator;
  * not yet exhausted, then takes that stratum's next item in the order given. tau = 1 is proportional
  * sampling; tau = infinity is uniform over strata ("category first", LIMA's wikiHow rule).
  *
+ * <p>As a {@link Selector} ({@code temperature}, LIMA's Stack Exchange rule): strata are the values of the
+ * meta key {@code strata} (e.g. {@code site}), each stratum's examples taken in pool order (best first).
+ *
  * <p>Deterministic for a given generator: strata are visited in sorted key order.
  */
-public final class TemperatureSampler {
-  private TemperatureSampler() {}
+public record TemperatureSelector(String strata, double tau) implements Selector {
+  public static final String NAME = "temperature";
+
+  public TemperatureSelector {
+    if (strata == null || strata.isBlank()) throw new IllegalArgumentException("temperature sampling needs a strata key");
+    checkTau(tau);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<Example> select(List<Example> pool, int k, long seed, String stream) {
+    Map<String, List<Example>> by = new TreeMap<>();
+    for (Example x : pool) by.computeIfAbsent(Selector.stratum(x, strata), s -> new ArrayList<>()).add(x);
+    return sample(by, k, tau, Hashing.rng(seed, stream));
+  }
 
   /** Uniform over strata: {@code tau = infinity}. */
   public static final double UNIFORM = Double.POSITIVE_INFINITY;
