@@ -23,7 +23,9 @@ import lima.core.ExampleReader;
 import lima.core.JsonlWriter;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.Parallel;
 import lima.core.RunResult;
+import lima.core.StageDriver;
 import lima.core.UserException;
 
 /**
@@ -97,25 +99,25 @@ public final class Dedup {
     for (Path p : decontaminate) fpInputs.add(resolve(p).examples());
     Map<String, Object> config = new LinkedHashMap<>(cfg.describe());
     config.put("decontaminate", decontaminate.stream().map(Path::toString).toList());
-    try (RunDir run = RunDir.open(options)) {
-      String fingerprint = RunDir.fingerprint("curate dedup", config, options.seed(), fpInputs);
-      if (ifChanged && RunDir.upToDate(options.out(), fingerprint)) return new Result(0, 0, 0, 0, 0, 0, 0, true, options.out());
-      config.forEach(run::config);
-      run.config("threads_do_not_change_output", true);
-      for (Input i : inputs) {
-        run.input(i.examples());
-        if (i.manifest() != null && Files.isRegularFile(i.manifest())) run.upstream(i.manifest());
-      }
-      for (Path p : decontaminate) run.input(resolve(p).examples());
-      try (MinHasher hasher = new MinHasher(cfg.numHashes(), cfg.shingle())) {
-        ContaminationIndex index = decontaminate.isEmpty() ? null : contaminationIndex(decontaminate, hasher, cfg.contaminationCut());
-        DocTable table = new DocTable(cfg.numHashes());
-        signatures(inputs, cfg, hasher, index, table, run, Math.max(1, threads));
-        Clustering c = Clustering.run(table, cfg);
-        return write(inputs, table, c, index, run, fingerprint);
-      }
-    }
+    return StageDriver.run(
+        new StageDriver.Spec(COMMAND, config, fpInputs, List.of(RunDir.EXAMPLES, CLUSTERS)),
+        options,
+        ifChanged,
+        () -> new Result(0, 0, 0, 0, 0, 0, 0, true, options.out()),
+        run -> {
+          run.config("threads_do_not_change_output", true);
+          for (Input i : inputs) if (i.manifest() != null && Files.isRegularFile(i.manifest())) run.upstream(i.manifest());
+          try (MinHasher hasher = new MinHasher(cfg.numHashes(), cfg.shingle())) {
+            ContaminationIndex index = decontaminate.isEmpty() ? null : contaminationIndex(decontaminate, hasher, cfg.contaminationCut());
+            DocTable table = new DocTable(cfg.numHashes());
+            signatures(inputs, cfg, hasher, index, table, run, Math.max(1, threads));
+            Clustering c = Clustering.run(table, cfg);
+            return write(inputs, table, c, index, run);
+          }
+        });
   }
+
+  static final String COMMAND = "curate dedup";
 
   private record Line(String text, long no) {}
 
@@ -181,16 +183,7 @@ public final class Dedup {
   }
 
   private static void drain(Deque<Future<Batch>> pending, Deque<List<Line>> pendingLines, DocTable table, RunDir run, Path file) throws IOException {
-    Batch b;
-    try {
-      b = pending.removeFirst().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IOException(e.getCause());
-    }
+    Batch b = Parallel.get(pending.removeFirst());
     List<Line> lines = pendingLines.removeFirst();
     for (int i = 0; i < b.features().length; i++) {
       if (b.errors()[i] != null) {
@@ -212,7 +205,7 @@ public final class Dedup {
     return new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16);
   }
 
-  private static Result write(List<Input> inputs, DocTable table, Clustering c, ContaminationIndex index, RunDir run, String fingerprint) throws IOException {
+  private static Result write(List<Input> inputs, DocTable table, Clustering c, ContaminationIndex index, RunDir run) throws IOException {
     long kept = 0, exact = 0, near = 0, cont = 0;
     try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
       int i = 0;
@@ -269,7 +262,6 @@ public final class Dedup {
     s.add("dedup", "kept", kept);
     s.add("dedup", "clusters", c.clusters());
     s.add("dedup", "candidate_pairs", c.candidatePairs());
-    run.finish("curate dedup", List.of(RunDir.EXAMPLES, CLUSTERS), fingerprint);
     return new Result(table.size(), kept, exact, near, cont, run.badRecords(), c.clusters(), false, run.out());
   }
 

@@ -23,6 +23,7 @@ import lima.core.Reporter;
 import lima.core.RunDir;
 import lima.core.RunResult;
 import lima.core.SourceStats;
+import lima.core.StageDriver;
 import lima.core.UserException;
 import lima.curate.dedup.Clustering;
 import lima.curate.dedup.ContaminationIndex;
@@ -108,19 +109,17 @@ public final class Mix {
       config.put("tokenizer", o.tokenizer().toString());
       if (Files.isRegularFile(o.tokenizer())) fpInputs.add(o.tokenizer());
     }
-    try (RunDir run = RunDir.open(runOptions)) {
-      String fingerprint = RunDir.fingerprint("curate mix", config, runOptions.seed(), fpInputs);
-      if (o.ifChanged() && RunDir.upToDate(runOptions.out(), fingerprint)) return new Result(0, 0, 0, List.of(), 0, 0, true, runOptions.out());
-      config.forEach(run::config);
-      run.input(o.recipe());
-      Set<Path> ups = new LinkedHashSet<>();
-      for (Dedup.Input in : files.values()) {
-        run.input(in.examples());
-        if (in.manifest() != null && Files.isRegularFile(in.manifest())) ups.add(in.manifest());
-      }
-      ups.forEach(run::upstream);
-      return mix(recipe, cfg, files, o, run, fingerprint);
-    }
+    return StageDriver.run(
+        new StageDriver.Spec("curate mix", config, fpInputs, List.of(TRAIN, DEV, TEST, DATACARD, "diversity.json", "diversity.md")),
+        runOptions,
+        o.ifChanged(),
+        () -> new Result(0, 0, 0, List.of(), 0, 0, true, runOptions.out()),
+        run -> {
+          Set<Path> ups = new LinkedHashSet<>();
+          for (Dedup.Input in : files.values()) if (in.manifest() != null && Files.isRegularFile(in.manifest())) ups.add(in.manifest());
+          ups.forEach(run::upstream);
+          return mix(recipe, cfg, files, o, run);
+        });
   }
 
   static List<Recipe.Entry> all(Recipe r) {
@@ -145,7 +144,7 @@ public final class Mix {
         x.verifyZ() != null ? x.verifyZ() : d.verifyZ());
   }
 
-  private static Result mix(Recipe recipe, DedupConfig cfg, Map<Recipe.Entry, Dedup.Input> files, Options o, RunDir run, String fingerprint)
+  private static Result mix(Recipe recipe, DedupConfig cfg, Map<Recipe.Entry, Dedup.Input> files, Options o, RunDir run)
       throws IOException {
     long seed = run.seed();
     Map<Path, List<Example>> cache = new HashMap<>();
@@ -256,7 +255,6 @@ public final class Mix {
     diversity.write(run.out(), "train.jsonl of " + (recipe.name() == null ? "the mix" : recipe.name()));
     Result result = new Result(train.size(), dev.size(), test.size(), results, duplicates, contaminated, false, run.out());
     DataCard.write(run, recipe, o.recipe(), o.tokens(), cfg, result, train, dev, test, files, diversity, shortfalls);
-    run.finish("curate mix", List.of(TRAIN, DEV, TEST, DATACARD, "diversity.json", "diversity.md"), fingerprint);
     return result;
   }
 

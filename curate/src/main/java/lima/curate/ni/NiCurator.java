@@ -19,6 +19,7 @@ import lima.core.JsonlWriter;
 import lima.core.Parallel;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.Settings;
 import lima.core.RunResult;
 import lima.core.StageDriver;
 import lima.core.UserException;
@@ -63,14 +64,7 @@ public final class NiCurator {
     }
 
     Map<String, Object> describe() {
-      Map<String, Object> m = new TreeMap<>();
-      m.put("count", count);
-      m.put("categories", categories);
-      m.put("english_only", englishOnly);
-      m.put("max_prompt_chars", maxPromptChars);
-      m.put("max_response_chars", maxResponseChars);
-      m.put("exclude", new java.util.TreeSet<>(exclude));
-      return m;
+      return Settings.describe(this, "threads");
     }
   }
 

@@ -17,6 +17,7 @@ import lima.core.ExampleFilter;
 import lima.core.JsonlWriter;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.Settings;
 import lima.core.RunResult;
 import lima.core.Stage;
 import lima.core.StageDriver;
@@ -85,18 +86,7 @@ public final class RedditCurator {
     }
 
     Map<String, Object> describe() {
-      Map<String, Object> m = new TreeMap<>();
-      m.put("subreddit", subreddit);
-      m.put("prompts_only", promptsOnly);
-      m.put("count", count);
-      m.put("candidate_factor", candidateFactor);
-      m.put("min_prompt_chars", minPromptChars);
-      m.put("max_prompt_chars", maxPromptChars);
-      m.put("min_story_chars", minStoryChars);
-      m.put("max_story_chars", maxStoryChars);
-      m.put("min_comment_score", minCommentScore);
-      m.put("source", source);
-      return m;
+      return Settings.describe(this);
     }
   }
 
@@ -148,52 +138,33 @@ public final class RedditCurator {
     long[] counters = new long[4]; // submissions, comments, compressed bytes, decompressed bytes
 
     // pass 1: submissions -> bounded heap of candidates
-    long subBytes = 0;
-    for (Path p : subs) subBytes += Files.size(p);
-    try (Progress pr = Progress.bytes("reddit submissions", subBytes)) {
-      long base = 0;
-      for (Path p : subs) {
-        final long b = base;
-        boolean owns = PushshiftReader.kindOf(p) != PushshiftReader.FileKind.COMMENTS;
-        var fr =
-            PushshiftReader.read(
-                p,
-                c.subreddit(),
-                t -> {
-                  if (t.kind() != RedditThing.Kind.SUBMISSION) return;
-                  counters[0]++;
-                  if (!sub.equals(t.subreddit() == null ? "" : t.subreddit().toLowerCase(Locale.ROOT))) {
-                    run.stats().inc("submissions", "other_subreddit");
-                    return;
-                  }
-                  run.stats().inc("submissions", "in_subreddit");
-                  String title = RedditFilters.text(t.title()).replaceAll("\\s+", " ");
-                  PromptTags.Stripped st = PromptTags.strip(title);
-                  ExampleFilter.Rejection r = ExampleFilter.firstDrop(submissionFilters, new RedditFilter.Candidate(t, st.text(), st.tags()));
-                  if (r != null) {
-                    // rejects list the drops that would have ranked among the candidates when read;
-                    // the others are only counted (a month of AskReddit has millions)
-                    if (heap.size() < capacity || t.score() > heap.peek().score())
-                      run.drop("t3_" + t.id(), r, Map.of("score", t.score(), "title", title));
-                    else run.stats().inc(r.filter(), r.drop().reason());
-                    return;
-                  }
-                  Candidate cand = new Candidate(t.id(), title, st.text(), st.tags(), t.score(), t.createdUtc(), t.permalink());
-                  heap.add(cand);
-                  if (heap.size() > capacity) {
-                    heap.poll();
-                    run.stats().inc("candidates", "below_top_candidates");
-                  }
-                },
-                owns ? run::badRecord : (w, r, x) -> {},
-                n -> pr.update(b + n, counters[0]));
-        counters[2] += Files.size(p);
-        counters[3] += fr.decompressedBytes();
-        run.stats().add("submissions", "lines_without_subreddit_name", fr.skipped());
-        counters[0] += fr.skipped(); // not parsed, so not split by kind: a count of lines
-        base += Files.size(p);
-      }
-    }
+    pass("reddit submissions", "submissions", subs, p -> PushshiftReader.kindOf(p) != PushshiftReader.FileKind.COMMENTS, c, run, counters, 0,
+        t -> {
+          if (t.kind() != RedditThing.Kind.SUBMISSION) return;
+          counters[0]++;
+          if (!sub.equals(t.subreddit() == null ? "" : t.subreddit().toLowerCase(Locale.ROOT))) {
+            run.stats().inc("submissions", "other_subreddit");
+            return;
+          }
+          run.stats().inc("submissions", "in_subreddit");
+          String title = RedditFilters.text(t.title()).replaceAll("\\s+", " ");
+          PromptTags.Stripped st = PromptTags.strip(title);
+          ExampleFilter.Rejection r = ExampleFilter.firstDrop(submissionFilters, new RedditFilter.Candidate(t, st.text(), st.tags()));
+          if (r != null) {
+            // rejects list the drops that would have ranked among the candidates when read;
+            // the others are only counted (a month of AskReddit has millions)
+            if (heap.size() < capacity || t.score() > heap.peek().score())
+              run.drop("t3_" + t.id(), r, Map.of("score", t.score(), "title", title));
+            else run.stats().inc(r.filter(), r.drop().reason());
+            return;
+          }
+          Candidate cand = new Candidate(t.id(), title, st.text(), st.tags(), t.score(), t.createdUtc(), t.permalink());
+          heap.add(cand);
+          if (heap.size() > capacity) {
+            heap.poll();
+            run.stats().inc("candidates", "below_top_candidates");
+          }
+        });
     run.stats().add("read", "submissions", counters[0]);
     run.stats().add("candidates", "kept", heap.size());
     if (counters[0] == 0 && run.badRecords() > 0)
@@ -217,44 +188,25 @@ public final class RedditCurator {
       Map<String, Candidate> byLink = new HashMap<>();
       for (Candidate cand : ranked) byLink.put("t3_" + cand.id(), cand);
       Map<String, Story> best = new HashMap<>();
-      long comBytes = 0;
-      for (Path p : coms) comBytes += Files.size(p);
-      try (Progress pr = Progress.bytes("reddit comments", comBytes)) {
-        long base = 0;
-        for (Path p : coms) {
-          final long b = base;
-          boolean owns = PushshiftReader.kindOf(p) == PushshiftReader.FileKind.COMMENTS;
-          var fr =
-              PushshiftReader.read(
-                  p,
-                  c.subreddit(),
-                  t -> {
-                    if (t.kind() != RedditThing.Kind.COMMENT) return;
-                    counters[1]++;
-                    if (t.linkId() == null || !byLink.containsKey(t.linkId())) {
-                      run.stats().inc("comments", "not_on_a_candidate");
-                      return;
-                    }
-                    String text = RedditFilters.text(t.body());
-                    ExampleFilter.Rejection r = ExampleFilter.firstDrop(commentFilters, new RedditFilter.Candidate(t, text, List.of()));
-                    if (r != null) {
-                      // comments are counted, not written to rejects (a month of comments is large)
-                      run.stats().inc("comment_filter", r.drop().reason());
-                      return;
-                    }
-                    run.stats().inc("comments", "eligible_story");
-                    Story s = new Story(t.id(), t.author(), text, t.score(), t.createdUtc());
-                    best.merge(t.linkId(), s, RedditCurator::better);
-                  },
-                  owns ? run::badRecord : (w, r, x) -> {},
-                  n -> pr.update(b + n, counters[1]));
-          counters[2] += Files.size(p);
-          counters[3] += fr.decompressedBytes();
-          run.stats().add("comments", "lines_without_subreddit_name", fr.skipped());
-          counters[1] += fr.skipped();
-          base += Files.size(p);
-        }
-      }
+      pass("reddit comments", "comments", coms, p -> PushshiftReader.kindOf(p) == PushshiftReader.FileKind.COMMENTS, c, run, counters, 1,
+          t -> {
+            if (t.kind() != RedditThing.Kind.COMMENT) return;
+            counters[1]++;
+            if (t.linkId() == null || !byLink.containsKey(t.linkId())) {
+              run.stats().inc("comments", "not_on_a_candidate");
+              return;
+            }
+            String text = RedditFilters.text(t.body());
+            ExampleFilter.Rejection r = ExampleFilter.firstDrop(commentFilters, new RedditFilter.Candidate(t, text, List.of()));
+            if (r != null) {
+              // comments are counted, not written to rejects (a month of comments is large)
+              run.stats().inc("comment_filter", r.drop().reason());
+              return;
+            }
+            run.stats().inc("comments", "eligible_story");
+            Story s = new Story(t.id(), t.author(), text, t.score(), t.createdUtc());
+            best.merge(t.linkId(), s, RedditCurator::better);
+          });
       run.stats().add("read", "comments", counters[1]);
       try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
         for (Candidate cand : ranked) {
@@ -284,6 +236,29 @@ public final class RedditCurator {
     String shortfall = kept < c.count() ? "asked for " + c.count() + " " + (c.promptsOnly() ? "prompts" : "pairs") + ", found " + kept : null;
     if (shortfall != null) run.stats().note("short", shortfall);
     return new Result(false, counters[0], counters[1], kept, counters[2], counters[3], options.out(), shortfall);
+  }
+
+  /**
+   * One streaming pass over {@code files} with progress: each record goes to {@code sink}; bad records are
+   * reported by the files this pass owns ({@code owns}) only, so a file read in both passes reports them
+   * once. Counts into {@code counters}: [{@code index}] records, [2] compressed and [3] decompressed bytes.
+   */
+  private static void pass(String label, String what, List<Path> files, java.util.function.Predicate<Path> owns, Config c, RunDir run, long[] counters, int index, PushshiftReader.Sink sink)
+      throws IOException {
+    long total = 0;
+    for (Path p : files) total += Files.size(p);
+    try (Progress pr = Progress.bytes(label, total)) {
+      long base = 0;
+      for (Path p : files) {
+        final long b = base;
+        var fr = PushshiftReader.read(p, c.subreddit(), sink, owns.test(p) ? run::badRecord : (w, r, x) -> {}, n -> pr.update(b + n, counters[index]));
+        counters[2] += Files.size(p);
+        counters[3] += fr.decompressedBytes();
+        run.stats().add(what, "lines_without_subreddit_name", fr.skipped());
+        counters[index] += fr.skipped(); // not parsed, so not split by kind: a count of lines
+        base += Files.size(p);
+      }
+    }
   }
 
   /** Higher score wins; ties go to the earlier comment, then the smaller id (order-independent). */

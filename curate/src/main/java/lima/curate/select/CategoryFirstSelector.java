@@ -34,11 +34,7 @@ public record CategoryFirstSelector(String strata) implements Selector {
   /** Strata lists in pool order; {@code k < 0} draws every example (a category-first random order). */
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
-    Map<String, List<Example>> by = new TreeMap<>();
-    for (Example x : pool) by.computeIfAbsent(Selector.stratum(x, strata), s -> new ArrayList<>()).add(x);
-    List<Example> out = new ArrayList<>();
-    for (Pick<Example> p : sample(by, k, Hashing.rng(seed, stream))) out.add(p.item());
-    return out;
+    return sample(Selector.strata(pool, strata), k, Hashing.rng(seed, stream)).stream().map(Pick::item).toList();
   }
 
   /** One drawn item and the stratum it came from. */

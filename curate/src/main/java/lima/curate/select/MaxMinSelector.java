@@ -18,10 +18,7 @@ public record MaxMinSelector() implements Selector {
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
     int n = Math.min(Math.max(k, 0), pool.size());
-    List<Example> out = new ArrayList<>();
-    if (n == 0) return out;
-    TfIdfVectors v = TfIdfVectors.of(pool.stream().map(Example::prompt).toList());
-    for (int i : DiverseSelection.maxMin(v, n, 0)) out.add(pool.get(i));
-    return out;
+    if (n == 0) return new ArrayList<>();
+    return Selector.at(pool, DiverseSelection.maxMin(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), n, 0));
   }
 }

@@ -27,11 +27,8 @@ public record MmrSelector(double lambda) implements Selector {
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
     int n = Math.min(Math.max(k, 0), pool.size());
-    List<Example> out = new ArrayList<>();
-    if (n == 0) return out;
-    TfIdfVectors v = TfIdfVectors.of(pool.stream().map(Example::prompt).toList());
-    double[] rel = DiverseSelection.minMaxScale(pool.stream().mapToDouble(DedupConfig::score).toArray());
-    for (int i : DiverseSelection.mmr(v, rel, n, lambda)) out.add(pool.get(i));
-    return out;
+    if (n == 0) return new ArrayList<>();
+    double[] relevance = DiverseSelection.minMaxScale(pool.stream().mapToDouble(DedupConfig::score).toArray());
+    return Selector.at(pool, DiverseSelection.mmr(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), relevance, n, lambda));
   }
 }

@@ -1,7 +1,10 @@
 package lima.curate.select;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import lima.core.Example;
 
 /**
@@ -24,6 +27,20 @@ public interface Selector {
       if (v != null) return String.valueOf(v);
     }
     return "(none)";
+  }
+
+  /** {@code pool} grouped by {@link #stratum}, strata sorted, each in pool order. */
+  static Map<String, List<Example>> strata(List<Example> pool, String keys) {
+    Map<String, List<Example>> by = new TreeMap<>();
+    for (Example x : pool) by.computeIfAbsent(stratum(x, keys), s -> new ArrayList<>()).add(x);
+    return by;
+  }
+
+  /** The examples of {@code pool} at {@code indices}, in that order. */
+  static List<Example> at(List<Example> pool, int[] indices) {
+    List<Example> out = new ArrayList<>(indices.length);
+    for (int i : indices) out.add(pool.get(i));
+    return out;
   }
 
   /**

@@ -35,9 +35,7 @@ public record TemperatureSelector(String strata, double tau) implements Selector
 
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
-    Map<String, List<Example>> by = new TreeMap<>();
-    for (Example x : pool) by.computeIfAbsent(Selector.stratum(x, strata), s -> new ArrayList<>()).add(x);
-    return sample(by, k, tau, Hashing.rng(seed, stream));
+    return sample(Selector.strata(pool, strata), k, tau, Hashing.rng(seed, stream));
   }
 
   /** Uniform over strata: {@code tau = infinity}. */

@@ -18,6 +18,7 @@ import lima.core.JsonlWriter;
 import lima.core.Parallel;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.Settings;
 import lima.core.RunResult;
 import lima.core.StageDriver;
 import lima.core.UserException;
@@ -52,13 +53,8 @@ public final class WikiHowCurator {
     }
 
     Map<String, Object> describe() {
-      Map<String, Object> m = new TreeMap<>();
-      m.put("count", count);
-      m.put("prune_sections", prune);
-      m.put("min_chars", minChars);
-      m.put("max_chars", maxChars);
-      m.put("category_map", categoryMap == null ? "(shipped)" : categoryMap.toString());
-      m.put("clusters", clusters);
+      Map<String, Object> m = Settings.describe(this, "threads");
+      m.putIfAbsent("category_map", "(shipped)");
       return m;
     }
   }
