@@ -121,6 +121,17 @@ public final class Dedup {
 
   private record Line(String text, long no) {}
 
+  /** The next non-blank line of an examples file (a leading BOM dropped), counting lines in {@code no[0]}; null at the end. */
+  private static Line next(BufferedReader br, long[] no) throws IOException {
+    String line;
+    while ((line = br.readLine()) != null) {
+      no[0]++;
+      if (no[0] == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') line = line.substring(1);
+      if (!line.isBlank()) return new Line(line, no[0]);
+    }
+    return null;
+  }
+
   private record Batch(DocTable.Features[] features, String[] errors) {}
 
   private static void signatures(List<Input> inputs, DedupConfig cfg, MinHasher hasher, ContaminationIndex index, DocTable table, RunDir run, int threads)
@@ -140,13 +151,9 @@ public final class Dedup {
         Deque<List<Line>> pendingLines = new ArrayDeque<>();
         try (BufferedReader br = open(in.examples())) {
           List<Line> batch = new ArrayList<>(BATCH);
-          String line;
-          long no = 0;
-          while ((line = br.readLine()) != null) {
-            no++;
-            if (no == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') line = line.substring(1);
-            if (line.isBlank()) continue;
-            batch.add(new Line(line, no));
+          long[] no = {0};
+          for (Line line; (line = next(br, no)) != null; ) {
+            batch.add(line);
             if (batch.size() == BATCH) {
               submit(pool, batch, parser, cfg, hasher, index, pending, pendingLines);
               batch = new ArrayList<>(BATCH);
@@ -215,12 +222,10 @@ public final class Dedup {
           parser = r;
         }
         try (BufferedReader br = open(in.examples())) {
-          String line;
-          long no = 0;
-          while ((line = br.readLine()) != null) {
-            no++;
-            if (no == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') line = line.substring(1);
-            if (line.isBlank()) continue;
+          long[] counter = {0};
+          for (Line next; (next = next(br, counter)) != null; ) {
+            String line = next.text();
+            long no = next.no();
             int doc = i++;
             if (!table.valid(doc)) continue;
             switch (c.reason(doc)) {
