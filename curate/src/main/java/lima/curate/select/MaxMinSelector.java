@@ -17,8 +17,7 @@ public record MaxMinSelector() implements Selector {
 
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
-    int n = Math.min(Math.max(k, 0), pool.size());
-    if (n == 0) return new ArrayList<>();
-    return Selector.at(pool, DiverseSelection.maxMin(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), n, 0));
+    if (Selector.limit(k, pool) == 0) return new ArrayList<>();
+    return Selector.at(pool, DiverseSelection.maxMin(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), Selector.limit(k, pool), 0));
   }
 }

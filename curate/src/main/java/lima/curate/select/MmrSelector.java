@@ -26,9 +26,8 @@ public record MmrSelector(double lambda) implements Selector {
 
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
-    int n = Math.min(Math.max(k, 0), pool.size());
-    if (n == 0) return new ArrayList<>();
+    if (Selector.limit(k, pool) == 0) return new ArrayList<>();
     double[] relevance = DiverseSelection.minMaxScale(pool.stream().mapToDouble(DedupConfig::score).toArray());
-    return Selector.at(pool, DiverseSelection.mmr(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), relevance, n, lambda));
+    return Selector.at(pool, DiverseSelection.mmr(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), relevance, Selector.limit(k, pool), lambda));
   }
 }

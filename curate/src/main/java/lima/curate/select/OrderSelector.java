@@ -15,6 +15,6 @@ public record OrderSelector() implements Selector {
 
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
-    return new ArrayList<>(pool.subList(0, Math.min(Math.max(k, 0), pool.size())));
+    return new ArrayList<>(pool.subList(0, Selector.limit(k, pool)));
   }
 }

@@ -24,7 +24,7 @@ public record RandomSelector() implements Selector {
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
     List<Example> out = shuffle(pool, seed, stream);
-    return new ArrayList<>(out.subList(0, Math.min(Math.max(k, 0), out.size())));
+    return new ArrayList<>(out.subList(0, Selector.limit(k, out)));
   }
 
   /** Order by sha256(seed, stream/id): a seeded shuffle that does not depend on the input order. */

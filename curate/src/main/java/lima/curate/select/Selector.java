@@ -36,6 +36,11 @@ public interface Selector {
     return by;
   }
 
+  /** How many a rule can take: {@code k}, at most the pool's size, at least 0. */
+  static int limit(int k, List<?> pool) {
+    return Math.min(Math.max(k, 0), pool.size());
+  }
+
   /** The examples of {@code pool} at {@code indices}, in that order. */
   static List<Example> at(List<Example> pool, int[] indices) {
     List<Example> out = new ArrayList<>(indices.length);
