@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lima.core.ExampleFilter;
+import lima.core.Verdict;
 
 /**
  * Checks a hand-written example: turns alternate starting with the user and ending with the
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  * content, such as "[Your Name]" at the end of a letter, are not markers: the released LIMA authors'
  * examples contain twenty of them. Extra patterns can be added.
  */
-public final class AuthoredValidator {
+public final class AuthoredValidator implements ExampleFilter<Draft> {
   public static final String NAME = "validate";
 
   /** The default marker patterns, each a regular expression searched in the text outside code. */
@@ -48,6 +50,17 @@ public final class AuthoredValidator {
   }
 
   /** The first problem of {@code d}, or empty when it is a valid example. */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The stage protocol's view of {@link #check}: the problem's reason, its detail as the evidence. */
+  @Override
+  public Verdict test(Draft d) {
+    return check(d).<Verdict>map(p -> Verdict.drop(p.reason(), p.detail())).orElse(Verdict.KEEP);
+  }
+
   public Optional<Draft.Problem> check(Draft d) {
     if (d.problem() != null) return Optional.of(d.problem());
     List<Draft.Turn> turns = d.turns();

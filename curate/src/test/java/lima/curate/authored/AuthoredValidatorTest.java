@@ -60,6 +60,17 @@ class AuthoredValidatorTest {
   }
 
   @Test
+  void asAStageFilterTheVerdictCarriesReasonAndDetail() {
+    AuthoredValidator strict = new AuthoredValidator(List.of("\\[Your Name\\]"));
+    var d = draft(U, "q", A, "[Your Name]");
+    var drop = assertInstanceOf(lima.core.Verdict.Drop.class, strict.test(d));
+    assertEquals("template_marker", drop.reason());
+    assertEquals(strict.check(d).orElseThrow().detail(), drop.value());
+    assertEquals(lima.core.Verdict.KEEP, strict.test(draft(U, "q", A, "fine")));
+    assertEquals("validate", strict.name());
+  }
+
+  @Test
   void extraMarkersAndBadPatterns() {
     AuthoredValidator strict = new AuthoredValidator(List.of("\\[Your Name\\]"));
     assertEquals("template_marker", strict.check(draft(U, "q", A, "[Your Name]")).orElseThrow().reason());
