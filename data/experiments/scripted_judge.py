@@ -52,7 +52,7 @@ def answer(body):
     user = msgs[-1].get("content", "") if msgs else ""
     seed = body.get("seed", 0)
     if "play the user" in system.lower() or "you are the user" in system.lower():
-        turns = sum(1 for m in msgs if m.get("role") in ("user", "assistant"))
+        turns = len(re.findall(r"(?m)^User: ", user))
         k = h(json.dumps(msgs, sort_keys=True)) % 4
         follow = ["Could you explain that in more detail?", "Can you give me an example?",
                   "What should I do first?", "Is there anything I should avoid?"][k]

@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
       EvalCommand.ReportCmd.class,
       ExperimentEvalCommands.PerplexityCmd.class,
       ExperimentEvalCommands.SelectCmd.class,
+      ExperimentEvalCommands.DialogueCmd.class,
     })
 public final class EvalCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

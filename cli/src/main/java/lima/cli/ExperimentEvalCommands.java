@@ -9,10 +9,13 @@ import java.util.concurrent.Callable;
 import lima.core.Example;
 import lima.core.RunDir;
 import lima.eval.experiments.CheckpointSelection;
+import lima.eval.experiments.DialogueReport;
+import lima.eval.experiments.DialogueRun;
 import lima.eval.experiments.Checkpoints;
 import lima.eval.experiments.PerplexityEval;
 import lima.eval.experiments.SelectEval;
 import lima.train.generate.GenerateOptions;
+import lima.train.generate.TokenListener;
 import lima.train.generate.Generator;
 import lima.train.generate.PromptRun;
 import lima.train.model.Placement;
@@ -121,6 +124,104 @@ final class ExperimentEvalCommands {
       for (var k : s.candidates()) parts.add(String.format(Locale.ROOT, "%d: %.3f", k.epoch(), k.score().estimate()));
       spec.commandLine().getOut().printf("selected epoch %d (%s; %s) -> %s (%s)%n", s.selected().epoch(), s.criterion(), String.join(", ", parts), runDir.resolve(CheckpointSelection.LINK), s.link());
       return 0;
+    }
+  }
+
+  /** {@code lima eval dialogue run|judge|rate}. */
+  @Command(name = "dialogue", mixinStandardHelpOptions = true, description = "The paper's dialogue study (section 6, Figure 7): continue conversations, then rate every assistant turn Fail / Pass / Excellent.",
+      subcommands = {DialogueCmd.Run.class, DialogueCmd.Judge.class, DialogueCmd.Rate.class})
+  static final class DialogueCmd implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "dialogue run, dialogue judge or dialogue rate is required");
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = {
+        "Continue conversations with a model for up to --turns assistant turns from opening prompts; the next user turn comes from --user-turns FILE or a --user model (OpenAI-compatible).",
+        "Writes dialogues.jsonl, per-turn turns.prompts.jsonl / turns.responses.jsonl and a blank rating sheet sheet.csv."})
+    static final class Run implements Callable<Integer> {
+      @Mixin RunOptions run;
+      @Mixin DeviceOptions dev;
+      @Option(names = "--model", required = true, paramLabel = "DIR", description = "The assistant model folder.") Path model;
+      @Option(names = "--openings", required = true, paramLabel = "FILE", description = "Opening prompts (examples.jsonl / LIMA test format; the first turn of each record).") Path openings;
+      @Option(names = "--turns", defaultValue = "3", description = "Assistant turns per conversation (default ${DEFAULT-VALUE}).") int turns;
+      @Option(names = "--name", paramLabel = "NAME", description = "The model's name in sheets and reports (default: the model folder's name).") String name;
+      @Option(names = "--user-turns", paramLabel = "FILE", description = "Scripted user turns: JSON Lines {\"id\": OPENING_ID, \"turns\": [2nd user message, ...]}.") Path userTurns;
+      @Option(names = "--user", paramLabel = "URL", description = "An OpenAI-compatible server playing the user (instead of --user-turns).") String userUrl;
+      @Option(names = "--user-model", paramLabel = "NAME", description = "Model name sent to --user.") String userModel;
+      @Option(names = "--user-api-key-env", defaultValue = "OPENAI_API_KEY", paramLabel = "VAR", description = "Environment variable with the --user key (default ${DEFAULT-VALUE}); never logged or written.") String userKeyEnv;
+      @Option(names = "--user-temperature", defaultValue = "0.7", description = "Sampling temperature of the user model (default ${DEFAULT-VALUE}).") double userTemperature;
+      @Option(names = "--max-new-tokens", defaultValue = "2048", description = "Assistant turn length limit (default ${DEFAULT-VALUE}, the paper's).") int maxNewTokens;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() throws Exception {
+        if ((userTurns == null) == (userUrl == null)) throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --user-turns FILE or --user URL --user-model NAME");
+        if (userUrl != null && userModel == null) throw new CommandLine.ParameterException(spec.commandLine(), "--user needs --user-model NAME");
+        String n = name != null ? name : model.toAbsolutePath().normalize().getFileName().toString();
+        GenerateOptions go = GenerateOptions.DEFAULTS.withMaxNewTokens(maxNewTokens);
+        DialogueRun.Result r;
+        try (Generator g = Generator.open(model, dev.placement())) {
+          int context = g.model().config().maxPositionEmbeddings();
+          DialogueRun.Assistant a = (turns, seed) -> {
+            int[] ids = g.chat().prompt(turns);
+            if (ids.length >= context) return null; // the conversation no longer fits: it ends here
+            return g.generate(ids, go, new java.util.SplittableRandom(seed), TokenListener.NONE).text();
+          };
+          if (userTurns != null) {
+            r = DialogueRun.run(openings, turns, a, DialogueRun.fromFile(userTurns), "file:" + userTurns, n, run.toRunOptions());
+          } else {
+            String key = userKeyEnv == null ? null : JudgeMixin.env.apply(userKeyEnv);
+            var o = lima.eval.judge.JudgeOptions.of(userUrl, userModel, key);
+            java.nio.file.Files.createDirectories(run.out);
+            try (var u = DialogueRun.fromModel(o, run.out.resolve("user-cache.jsonl"), userTemperature)) {
+              r = DialogueRun.run(openings, turns, a, u, "model:" + userModel, n, run.toRunOptions());
+            }
+          }
+        }
+        spec.commandLine().getOut().printf("%d conversations, %d assistant turns (%d ended early: no user turn or context full) -> %s%n", r.conversations(), r.assistantTurns(), r.endedEarly(), run.out);
+        return 0;
+      }
+    }
+
+    @Command(name = "judge", mixinStandardHelpOptions = true, description = "A judge rates every assistant turn of dialogue runs Fail / Pass / Excellent (Figure 7).")
+    static final class Judge implements Callable<Integer> {
+      @Mixin RunOptions run;
+      @Mixin JudgeMixin judge;
+      @Mixin JudgeMixin.BootstrapOption boot;
+      @CommandLine.Parameters(arity = "1..*", paramLabel = "DIALOGUE_DIR", description = "Folders written by lima eval dialogue run.") List<Path> runs;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() throws Exception {
+        var r = DialogueReport.judge(runs, judge.options(run.seed), judge.cache, judge.threshold(), boot.replicates, run.toRunOptions());
+        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out);
+        return 0;
+      }
+    }
+
+    @Command(name = "rate", mixinStandardHelpOptions = true, description = "Read filled-in per-turn sheets (sheet.csv of dialogue run, rating column = Fail/Pass/Excellent) into the Figure 7 report.")
+    static final class Rate implements Callable<Integer> {
+      @Mixin RunOptions run;
+      @Mixin JudgeMixin.BootstrapOption boot;
+      @CommandLine.Parameters(arity = "1..*", paramLabel = "SHEET.csv") List<Path> sheets;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() throws Exception {
+        var r = DialogueReport.rate(sheets, boot.replicates, run.toRunOptions());
+        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out);
+        return 0;
+      }
+    }
+
+    static String summary(lima.eval.Report r) {
+      List<String> parts = new ArrayList<>();
+      for (var row : r.absolute())
+        parts.add(String.format(Locale.ROOT, "%s: Excellent %.1f%%, Fail %d of %d turns", row.model(), 100 * row.excellent().estimate(), row.fails(), row.n()));
+      return String.join("; ", parts);
     }
   }
 }
