@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 java=$(bin/find-java)
 jar=cli/target/lima.jar
-[ -f "$jar" ] || { echo "stackexchange bench: $jar missing; run make build first" >&2; exit 1; }
+# SyntheticDump is test code (curate's test sources): make build compiles it into curate/target/test-classes.
+[ -f "$jar" ] && [ -d curate/target/test-classes ] || { echo "stackexchange bench: $jar or curate/target/test-classes missing; run make build first" >&2; exit 1; }
 mb=${SE_BENCH_MB:-1100}
 heap=${SE_BENCH_HEAP:-512m}
 threads=${SE_BENCH_THREADS:-$(nproc)}
@@ -20,7 +21,7 @@ archive=$dir/synthetic.stackexchange.com.7z
 mkdir -p "$dir"
 if [ ! -f "$archive" ]; then
   echo "generating $archive ($mb MB of Posts.xml; LZMA2 in Java, a few minutes) ..."
-  "$java" -cp "$jar" lima.curate.stackexchange.SyntheticDump generate "$archive" "$mb" 1
+  "$java" -cp "$jar:curate/target/test-classes" lima.curate.stackexchange.SyntheticDump generate "$archive" "$mb" 1
 fi
 printf 'site,group\nsynthetic.stackexchange.com,stem\n' > "$dir/site-groups.csv"
 
@@ -28,7 +29,7 @@ echo "archive: $archive ($(du -h "$archive" | cut -f1) compressed)"
 # Both rates are whole-process wall clock (JVM start included), so they compare like with like; the
 # in-process decompression time is printed too.
 dstart=$(date +%s.%N)
-dec=$(/usr/bin/time -f "decompress_cpu=%U+%S" -o "$dir/dtime.txt" "$java" -Xmx$heap -cp "$jar" lima.curate.stackexchange.SyntheticDump decompress "$archive")
+dec=$(/usr/bin/time -f "decompress_cpu=%U+%S" -o "$dir/dtime.txt" "$java" -Xmx$heap -cp "$jar:curate/target/test-classes" lima.curate.stackexchange.SyntheticDump decompress "$archive")
 dend=$(date +%s.%N)
 dwall=$(awk -v s="$dstart" -v e="$dend" 'BEGIN{print e-s}')
 dcpu=$(sed -n 's/decompress_cpu=\([0-9.]*\)+\([0-9.]*\)/\1 \2/p' "$dir/dtime.txt" | awk '{print $1+$2}')

@@ -3,13 +3,14 @@ package lima.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lima.curate.authored.AuthoredCurator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lima curate authored}: hand-written examples, validated, as LIMA examples (source "authors"). */
 @Command(
@@ -36,10 +37,6 @@ public final class AuthoredCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AuthoredCurator.Result r = AuthoredCurator.run(new AuthoredCurator.Config(markers), files, run.toRunOptions(), run.ifChanged);
-    var out = spec.commandLine().getOut();
-    if (r.upToDate()) out.println("up to date: " + r.out());
-    else out.printf("kept %,d of %,d authored examples (%,d invalid) -> %s%n", r.kept(), r.read(), r.rejected(), r.out());
-    out.flush();
-    return 0;
+    return RunOptions.report(spec, r, () -> String.format(Locale.ROOT, "kept %,d of %,d authored examples (%,d invalid) -> %s", r.kept(), r.read(), r.rejected(), r.out()));
   }
 }

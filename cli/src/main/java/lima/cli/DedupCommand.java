@@ -3,14 +3,15 @@ package lima.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lima.curate.dedup.Dedup;
 import lima.curate.dedup.DedupConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lima curate dedup}: exact and MinHash near-duplicate removal, optional decontamination. */
 @Command(
@@ -59,13 +60,13 @@ public final class DedupCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DedupConfig cfg = new DedupConfig(threshold, DedupConfig.Field.parse(field), DedupConfig.KeepRule.parse(keep), numHashes, shingle, bands, contaminationThreshold, verifyZ);
     Dedup.Result r = Dedup.run(cfg, inputs, decontaminate, run.toRunOptions(), run.threads(), run.ifChanged);
-    var out = spec.commandLine().getOut();
-    if (r.upToDate()) out.printf("up to date: %s (inputs and settings unchanged)%n", r.out());
-    else
-      out.printf(
-          "kept %,d of %,d (exact duplicates %,d, near-duplicates %,d, contaminated %,d, bad %,d; %,d clusters) -> %s%n",
-          r.kept(), r.read(), r.exact(), r.near(), r.contaminated(), r.bad(), r.clusters(), r.out());
-    out.flush();
-    return 0;
+    return RunOptions.report(
+        spec,
+        r,
+        () ->
+            String.format(
+                Locale.ROOT,
+                "kept %,d of %,d (exact duplicates %,d, near-duplicates %,d, contaminated %,d, bad %,d; %,d clusters) -> %s",
+                r.kept(), r.read(), r.exact(), r.near(), r.contaminated(), r.bad(), r.clusters(), r.out()));
   }
 }

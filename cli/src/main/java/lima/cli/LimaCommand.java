@@ -6,10 +6,11 @@ import java.nio.file.NoSuchFileException;
 import lima.core.BadInputException;
 import lima.core.BuildInfo;
 import lima.core.ExitCodes;
+import lima.core.Reporter;
 import lima.core.UserException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The top-level {@code lima} command: lists the subcommands, maps exceptions to exit codes. */
 @Command(
@@ -58,6 +59,7 @@ public final class LimaCommand implements Runnable {
     cl.setExecutionExceptionHandler(LimaCommand::handle);
     cl.setParameterExceptionHandler(LimaCommand::badCommandLine);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    Reporter.install(new ConsoleReporter(cl::getErr));
     return cl;
   }
 

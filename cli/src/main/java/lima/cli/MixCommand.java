@@ -1,12 +1,13 @@
 package lima.cli;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lima.curate.mix.Mix;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code lima curate mix}: the final train/dev/test split from curated sources, by a recipe. */
 @Command(
@@ -39,12 +40,14 @@ public final class MixCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Mix.Result r = Mix.run(new Mix.Options(recipe, inputs, strict, run.threads(), run.ifChanged, allowMissing, tokenizer, tokenizer == null ? null : TokenCounters.open(tokenizer)), run.toRunOptions());
-    var out = spec.commandLine().getOut();
-    if (r.upToDate()) out.printf("up to date: %s (recipe and inputs unchanged)%n", r.out());
-    else
-      out.printf("train %,d, dev %,d, test %,d (duplicates dropped %,d, contaminated %,d%s) -> %s%n", r.train(), r.dev(), r.test(), r.duplicates(), r.contaminated(),
-          r.shortEntries().isEmpty() ? "" : "; " + r.shortEntries().size() + " entries short of quota, see DATACARD.md", r.out());
-    out.flush();
-    return 0;
+    return RunOptions.report(
+        spec,
+        r,
+        () ->
+            String.format(
+                Locale.ROOT,
+                "train %,d, dev %,d, test %,d (duplicates dropped %,d, contaminated %,d%s) -> %s",
+                r.train(), r.dev(), r.test(), r.duplicates(), r.contaminated(),
+                r.shortEntries().isEmpty() ? "" : "; " + r.shortEntries().size() + " entries short of quota, see DATACARD.md", r.out()));
   }
 }

@@ -2,13 +2,14 @@ package lima.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lima.curate.ni.NiCurator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lima curate natural-instructions}: one seeded instance per generation task. */
 @Command(
@@ -24,7 +25,7 @@ public final class NaturalInstructionsCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "TASKS_DIR", description = "The tasks/ folder of allenai/natural-instructions (or task files).")
   List<Path> dirs;
 
-  @Option(names = "--count", defaultValue = "50", description = "Tasks to sample, one example each (default ${DEFAULT-VALUE}).")
+  @Option(names = "--count", defaultValue = "0", description = "Tasks to draw, category first (the mix's rule for this source), one example each; 0 = every eligible task (default ${DEFAULT-VALUE}: lima curate mix applies the quota). Fewer eligible: a warning and exit code 4.")
   int count;
 
   @Option(names = "--categories", split = ",", paramLabel = "NAME", description = "Task categories to keep (comma-separated; default: ${DEFAULT-VALUE}).")
@@ -49,10 +50,6 @@ public final class NaturalInstructionsCommand implements Callable<Integer> {
     var exclude = excludeTasks == null ? java.util.Set.<String>of() : NiCurator.readTaskList(excludeTasks);
     var c = new NiCurator.Config(count, categories, !allLanguages, maxPromptChars, maxResponseChars, run.threads(), exclude);
     NiCurator.Result r = NiCurator.run(c, dirs, run.toRunOptions(), run.ifChanged);
-    var out = spec.commandLine().getOut();
-    if (r.upToDate()) out.println("up to date: " + r.out());
-    else out.printf("kept %,d of %,d eligible tasks (%,d tasks read) -> %s%n", r.kept(), r.eligible(), r.tasks(), r.out());
-    out.flush();
-    return 0;
+    return RunOptions.report(spec, r, () -> String.format(Locale.ROOT, "kept %,d of %,d eligible tasks (%,d tasks read) -> %s", r.kept(), r.eligible(), r.tasks(), r.out()));
   }
 }

@@ -2,13 +2,14 @@ package lima.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lima.curate.reddit.RedditCurator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lima curate reddit}: Pushshift dumps to prompt/story pairs or test prompts. */
 @Command(
@@ -74,13 +75,13 @@ public final class RedditCommand implements Callable<Integer> {
             promptsOnly ? 0 : minCommentScore,
             source);
     RedditCurator.Result r = RedditCurator.run(c, files, run.toRunOptions(), run.ifChanged);
-    var out = spec.commandLine().getOut();
-    if (r.upToDate()) out.println("up to date: " + r.out());
-    else
-      out.printf(
-          "kept %,d %s from %,d submissions and %,d comments (%,d MB decompressed) -> %s%n",
-          r.kept(), promptsOnly ? "prompts" : "pairs", r.submissions(), r.comments(), r.decompressedBytes() >> 20, r.out());
-    out.flush();
-    return 0;
+    return RunOptions.report(
+        spec,
+        r,
+        () ->
+            String.format(
+                Locale.ROOT,
+                "kept %,d %s from %,d submissions and %,d comments (%,d MB decompressed) -> %s",
+                r.kept(), promptsOnly ? "prompts" : "pairs", r.submissions(), r.comments(), r.decompressedBytes() >> 20, r.out()));
   }
 }

@@ -1,7 +1,12 @@
 package lima.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Supplier;
+import lima.core.ExitCodes;
 import lima.core.RunDir;
+import lima.core.RunResult;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Options every command that writes a run folder shares. */
@@ -30,5 +35,26 @@ public final class RunOptions {
 
   public RunDir.Options toRunOptions() {
     return new RunDir.Options(out, force || ifChanged, seed, maxErrors);
+  }
+
+  /**
+   * The end of every stage command: {@code up to date: OUT} under {@code --if-changed}, else the
+   * command's one summary line; a shortfall adds one warning line on stderr and gives exit code
+   * {@link ExitCodes#PARTIAL}.
+   */
+  public static int report(CommandSpec spec, RunResult r, Supplier<String> summary) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (r.upToDate()) {
+      out.println("up to date: " + r.out());
+      out.flush();
+      return ExitCodes.OK;
+    }
+    out.println(summary.get());
+    out.flush();
+    if (r.shortfall() == null) return ExitCodes.OK;
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("warning: partial result: " + r.shortfall() + " (exit code " + ExitCodes.PARTIAL + ")");
+    err.flush();
+    return ExitCodes.PARTIAL;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import lima.core.UserException;
@@ -15,11 +16,11 @@ import lima.curate.stackexchange.OtherAnswersFilter;
 import lima.curate.stackexchange.SiteGroups;
 import lima.curate.stackexchange.StackExchangeConfig;
 import lima.curate.stackexchange.StackExchangeCurator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lima curate stackexchange}: LIMA-style pairs from Stack Exchange dumps (docs/curate-stackexchange.md). */
 @Command(
@@ -94,14 +95,10 @@ public final class StackExchangeCommand implements Callable<Integer> {
       throw new UserException(e.getMessage());
     }
     var r = StackExchangeCurator.run(cfg, dumps, run.toRunOptions(), run.ifChanged);
-    var out = spec.commandLine().getOut();
-    if (r.upToDate()) out.println("up to date: " + run.out);
-    else
-      out.printf(
-          "kept %,d of %,d pairs (%,d rows, %,d bad) -> wrote %,d examples to %s%n",
-          r.passed(), r.pairs(), r.rows(), r.badRecords(), r.written(), r.out());
-    out.flush();
-    return 0;
+    return RunOptions.report(
+        spec,
+        r,
+        () -> String.format(Locale.ROOT, "kept %,d of %,d pairs (%,d rows, %,d bad) -> wrote %,d examples to %s", r.passed(), r.pairs(), r.rows(), r.badRecords(), r.written(), r.out()));
   }
 
   private static List<String> lines(Path file) throws IOException {

@@ -2,15 +2,16 @@ package lima.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lima.core.RunDir;
 import lima.curate.wikihow.ArticleFormatter;
 import lima.curate.wikihow.WikiHowCurator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lima curate wikihow}: wikiHow articles to LIMA examples, sampled category-first. */
 @Command(
@@ -27,7 +28,7 @@ public final class WikiHowCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "wikiHow CSV or JSON Lines files.")
   List<Path> files;
 
-  @Option(names = "--count", defaultValue = "200", description = "Articles to sample (default ${DEFAULT-VALUE}, as LIMA); 0 = every eligible article.")
+  @Option(names = "--count", defaultValue = "0", description = "Articles to draw, category first (the mix's rule for wikiHow); 0 = every eligible article (default ${DEFAULT-VALUE}: lima curate mix applies the quota). Fewer eligible: a warning and exit code 4.")
   int count;
 
   @Option(names = "--prune-sections", split = ",", paramLabel = "NAME", description = "Sections to drop (comma-separated; replaces the default list: ${DEFAULT-VALUE}).")
@@ -52,10 +53,6 @@ public final class WikiHowCommand implements Callable<Integer> {
     var c = new WikiHowCurator.Config(count, prune, minChars, maxChars, categoryMap, clusters, run.threads());
     RunDir.Options o = run.toRunOptions();
     WikiHowCurator.Result r = WikiHowCurator.run(c, files, o, run.ifChanged);
-    var out = spec.commandLine().getOut();
-    if (r.upToDate()) out.println("up to date: " + r.out());
-    else out.printf("kept %,d of %,d articles (stratified by %s) -> %s%n", r.kept(), r.articles(), r.stratifiedBy(), r.out());
-    out.flush();
-    return 0;
+    return RunOptions.report(spec, r, () -> String.format(Locale.ROOT, "kept %,d of %,d articles (stratified by %s) -> %s", r.kept(), r.articles(), r.stratifiedBy(), r.out()));
   }
 }

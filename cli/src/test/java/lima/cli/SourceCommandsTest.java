@@ -44,11 +44,46 @@ class SourceCommandsTest {
   }
 
   @Test
+  void aSourceShortOfItsCountSaysSoAndExitsPartial() {
+    LimaRun wh = lima("curate", "wikihow", SAMPLES.resolve("wikihow/articles.jsonl").toString(), "--count", "1000", "--out", tmp.resolve("wh").toString());
+    assertEquals(ExitCodes.PARTIAL, wh.code(), wh.err());
+    assertTrue(wh.err().strip().matches("warning: partial result: asked for 1000 articles, only \\d+ eligible \\(exit code 4\\)"), wh.err());
+    assertEquals(1, wh.err().strip().lines().count(), wh.err());
+    LimaRun ni = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--count", "50", "--out", tmp.resolve("ni").toString());
+    assertEquals(ExitCodes.PARTIAL, ni.code(), ni.err());
+    assertTrue(ni.err().contains("asked for 50 tasks, only 4 eligible"), ni.err());
+    LimaRun all = lima("curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString(), "--out", tmp.resolve("ni-all").toString());
+    assertEquals(ExitCodes.OK, all.code(), "no --count: every eligible task, nothing asked for is missing: " + all.err());
+  }
+
+  @Test
+  void aNegativeCountIsRefusedInOneLine() {
+    for (String[] cmd :
+        new String[][] {
+          {"curate", "wikihow", SAMPLES.resolve("wikihow/articles.jsonl").toString()},
+          {"curate", "natural-instructions", SAMPLES.resolve("natural-instructions").toString()},
+          {"curate", "reddit", SAMPLES.resolve("reddit/RS_2024-01_sample.zst").toString(), "--subreddit", "AskReddit", "--prompts-only"}
+        }) {
+      String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 4);
+      args[cmd.length] = "--count";
+      args[cmd.length + 1] = "-3";
+      args[cmd.length + 2] = "--out";
+      args[cmd.length + 3] = tmp.resolve("neg-" + cmd[1]).toString();
+      LimaRun r = lima(args);
+      assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", cmd) + ": " + r.err());
+      assertTrue(r.err().contains("--count must be >= "), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+  }
+
+  @Test
   void redditBothModes() {
     String rs = SAMPLES.resolve("reddit/RS_2024-01_sample.zst").toString();
     String rc = SAMPLES.resolve("reddit/RC_2024-01_sample.zst").toString();
     LimaRun wp = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString());
-    assertEquals(0, wp.code(), wp.err());
+    // the default --count is 150; the sample holds 4 pairs: a partial result, said in one warning line
+    assertEquals(ExitCodes.PARTIAL, wp.code(), wp.err());
+    assertEquals("warning: partial result: asked for 150 pairs, found 4 (exit code 4)", wp.err().strip());
     assertTrue(wp.out().startsWith("kept 4 pairs from 20 submissions and 12 comments"), wp.out());
     LimaRun again = lima("curate", "reddit", rs, rc, "--subreddit", "WritingPrompts", "--out", tmp.resolve("wp").toString(), "--if-changed");
     assertEquals(0, again.code(), again.err());

@@ -16,8 +16,12 @@ import lima.core.BadInputException;
 import lima.core.Example;
 import lima.core.ExampleReader;
 import lima.core.JsonlWriter;
+import lima.core.Reporter;
 import lima.core.RunDir;
+import lima.core.RunResult;
+import lima.core.StageDriver;
 import lima.core.UserException;
+import lima.core.Verdict;
 
 /**
  * {@code lima curate authored}: hand-written examples (LIMA JSON Lines or our Markdown layout) checked
@@ -48,7 +52,7 @@ public final class AuthoredCurator {
   }
 
   /** What a run did. */
-  public record Result(boolean upToDate, long read, long kept, long rejected, Path out) {}
+  public record Result(boolean upToDate, long read, long kept, long rejected, Path out) implements RunResult {}
 
   /**
    * The input files: files as given, folders walked (sorted) for {@code .md}, {@code .markdown},
@@ -91,50 +95,52 @@ public final class AuthoredCurator {
     } catch (IllegalArgumentException e) {
       throw new UserException("--marker: " + e.getMessage());
     }
-    String fp = RunDir.fingerprint(COMMAND, config.describe(), options.seed(), files);
-    if (ifChanged && RunDir.upToDate(options.out(), fp)) return new Result(true, 0, 0, 0, options.out());
+    return StageDriver.run(
+        new StageDriver.Spec(COMMAND, config.describe(), files),
+        options,
+        ifChanged,
+        () -> new Result(true, 0, 0, 0, options.out()),
+        run -> curate(validator, files, options, run));
+  }
+
+  private static Result curate(AuthoredValidator validator, List<Path> files, RunDir.Options options, RunDir run) throws IOException {
     long read = 0;
     long kept = 0;
     long invalid = 0;
-    try (RunDir run = RunDir.open(options)) {
-      config.describe().forEach(run::config);
-      files.forEach(run::input);
-      Map<String, String> seen = new HashMap<>();
-      try (JsonlWriter w = run.jsonl(RunDir.EXAMPLES)) {
-        for (Path f : files) {
-          List<Draft> drafts = format(f).equals("markdown") ? AuthoredMarkdownReader.read(f) : readJsonl(f, run);
-          run.stats().add("read", format(f), drafts.size());
-          for (Draft d : drafts) {
-            read++;
-            Optional<Draft.Problem> problem = validator.check(d);
-            if (problem.isEmpty() && seen.containsKey(d.id()))
-              problem = Optional.of(new Draft.Problem("duplicate_id", "id '" + d.id() + "' was already used at " + seen.get(d.id()), d.line()));
-            if (problem.isPresent()) {
-              invalid++;
-              reject(run, d, problem.get(), invalid);
-              if (options.maxErrors() >= 0 && invalid + run.badRecords() > options.maxErrors())
-                throw new BadInputException(
-                    f + ":" + problem.get().line() + ": " + problem.get().detail() + " (more than --max-errors " + options.maxErrors() + " errors; stopping)");
-              continue;
-            }
-            seen.put(d.id(), d.where());
-            w.write(toExample(d));
-            kept++;
-            run.stats().inc("kept", "examples");
-            run.stats().inc("kept", d.turns().size() > 2 ? "multi_turn" : "single_turn");
-            if (d.safety()) run.stats().inc("kept", "safety");
+    Map<String, String> seen = new HashMap<>();
+    try (JsonlWriter w = run.jsonl(RunDir.EXAMPLES)) {
+      for (Path f : files) {
+        List<Draft> drafts = format(f).equals("markdown") ? AuthoredMarkdownReader.read(f) : readJsonl(f, run);
+        run.stats().add("read", format(f), drafts.size());
+        for (Draft d : drafts) {
+          read++;
+          Optional<Draft.Problem> problem = validator.check(d);
+          if (problem.isEmpty() && seen.containsKey(d.id()))
+            problem = Optional.of(new Draft.Problem("duplicate_id", "id '" + d.id() + "' was already used at " + seen.get(d.id()), d.line()));
+          if (problem.isPresent()) {
+            invalid++;
+            reject(run, d, problem.get(), invalid);
+            if (options.maxErrors() >= 0 && invalid + run.badRecords() > options.maxErrors())
+              throw new BadInputException(
+                  f + ":" + problem.get().line() + ": " + problem.get().detail() + " (more than --max-errors " + options.maxErrors() + " errors; stopping)");
+            continue;
           }
+          seen.put(d.id(), d.where());
+          w.write(toExample(d));
+          kept++;
+          run.stats().inc("kept", "examples");
+          run.stats().inc("kept", d.turns().size() > 2 ? "multi_turn" : "single_turn");
+          if (d.safety()) run.stats().inc("kept", "safety");
         }
-        w.commit();
       }
-      run.finish(COMMAND, List.of(RunDir.EXAMPLES), fp);
+      w.commit();
     }
     return new Result(false, read, kept, invalid, options.out());
   }
 
   private static void reject(RunDir run, Draft d, Draft.Problem p, long n) throws IOException {
-    if (n <= 20) System.err.println("warning: " + d.file() + ":" + p.line() + ": " + p.reason() + ": " + p.detail());
-    if (n == 21) System.err.println("warning: more invalid examples; see " + run.file(RunDir.REJECTS));
+    if (n <= 20) Reporter.get().warn(d.file() + ":" + p.line() + ": " + p.reason() + ": " + p.detail());
+    if (n == 21) Reporter.get().warn("more invalid examples; see " + run.file(RunDir.REJECTS));
     Map<String, Object> ctx = new LinkedHashMap<>();
     ctx.put("file", d.file().toString());
     ctx.put("line", p.line());
@@ -145,7 +151,7 @@ public final class AuthoredCurator {
       String first = d.turns().get(0).text();
       ctx.put("prompt", first.length() > 200 ? first.substring(0, 200) + "..." : first);
     }
-    run.reject(d.id(), AuthoredValidator.NAME, p.reason(), ctx);
+    run.drop(d.id(), AuthoredValidator.NAME, new Verdict.Drop(p.reason(), null, null), ctx);
   }
 
   /** A valid draft as an example: source, turns, and meta with file, line, format, safety and tags. */

@@ -23,6 +23,9 @@ import lima.core.ExampleReader;
 import lima.core.JsonlWriter;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.Parallel;
+import lima.core.RunResult;
+import lima.core.StageDriver;
 import lima.core.UserException;
 
 /**
@@ -43,7 +46,7 @@ public final class Dedup {
   static final int BATCH = 2048;
 
   /** What a run did; {@code upToDate} when --if-changed found nothing to do. */
-  public record Result(long read, long kept, long exact, long near, long contaminated, long bad, int clusters, boolean upToDate, Path out) {}
+  public record Result(long read, long kept, long exact, long near, long contaminated, long bad, int clusters, boolean upToDate, Path out) implements RunResult {}
 
   /** An input examples file with the manifest of the run that wrote it (may not exist). */
   public record Input(Path examples, Path manifest) {}
@@ -96,27 +99,38 @@ public final class Dedup {
     for (Path p : decontaminate) fpInputs.add(resolve(p).examples());
     Map<String, Object> config = new LinkedHashMap<>(cfg.describe());
     config.put("decontaminate", decontaminate.stream().map(Path::toString).toList());
-    try (RunDir run = RunDir.open(options)) {
-      String fingerprint = RunDir.fingerprint("curate dedup", config, options.seed(), fpInputs);
-      if (ifChanged && RunDir.upToDate(options.out(), fingerprint)) return new Result(0, 0, 0, 0, 0, 0, 0, true, options.out());
-      config.forEach(run::config);
-      run.config("threads_do_not_change_output", true);
-      for (Input i : inputs) {
-        run.input(i.examples());
-        if (i.manifest() != null && Files.isRegularFile(i.manifest())) run.upstream(i.manifest());
-      }
-      for (Path p : decontaminate) run.input(resolve(p).examples());
-      try (MinHasher hasher = new MinHasher(cfg.numHashes(), cfg.shingle())) {
-        ContaminationIndex index = decontaminate.isEmpty() ? null : contaminationIndex(decontaminate, hasher, cfg.contaminationCut());
-        DocTable table = new DocTable(cfg.numHashes());
-        signatures(inputs, cfg, hasher, index, table, run, Math.max(1, threads));
-        Clustering c = Clustering.run(table, cfg);
-        return write(inputs, table, c, index, run, fingerprint);
-      }
-    }
+    return StageDriver.run(
+        new StageDriver.Spec(COMMAND, config, fpInputs, List.of(RunDir.EXAMPLES, CLUSTERS)),
+        options,
+        ifChanged,
+        () -> new Result(0, 0, 0, 0, 0, 0, 0, true, options.out()),
+        run -> {
+          run.config("threads_do_not_change_output", true);
+          for (Input i : inputs) if (i.manifest() != null && Files.isRegularFile(i.manifest())) run.upstream(i.manifest());
+          try (MinHasher hasher = new MinHasher(cfg.numHashes(), cfg.shingle())) {
+            ContaminationIndex index = decontaminate.isEmpty() ? null : contaminationIndex(decontaminate, hasher, cfg.contaminationCut());
+            DocTable table = new DocTable(cfg.numHashes());
+            signatures(inputs, cfg, hasher, index, table, run, Math.max(1, threads));
+            Clustering c = Clustering.run(table, cfg);
+            return write(inputs, table, c, index, run);
+          }
+        });
   }
 
+  static final String COMMAND = "curate dedup";
+
   private record Line(String text, long no) {}
+
+  /** The next non-blank line of an examples file (a leading BOM dropped), counting lines in {@code no[0]}; null at the end. */
+  private static Line next(BufferedReader br, long[] no) throws IOException {
+    String line;
+    while ((line = br.readLine()) != null) {
+      no[0]++;
+      if (no[0] == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') line = line.substring(1);
+      if (!line.isBlank()) return new Line(line, no[0]);
+    }
+    return null;
+  }
 
   private record Batch(DocTable.Features[] features, String[] errors) {}
 
@@ -137,13 +151,9 @@ public final class Dedup {
         Deque<List<Line>> pendingLines = new ArrayDeque<>();
         try (BufferedReader br = open(in.examples())) {
           List<Line> batch = new ArrayList<>(BATCH);
-          String line;
-          long no = 0;
-          while ((line = br.readLine()) != null) {
-            no++;
-            if (no == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') line = line.substring(1);
-            if (line.isBlank()) continue;
-            batch.add(new Line(line, no));
+          long[] no = {0};
+          for (Line line; (line = next(br, no)) != null; ) {
+            batch.add(line);
             if (batch.size() == BATCH) {
               submit(pool, batch, parser, cfg, hasher, index, pending, pendingLines);
               batch = new ArrayList<>(BATCH);
@@ -180,16 +190,7 @@ public final class Dedup {
   }
 
   private static void drain(Deque<Future<Batch>> pending, Deque<List<Line>> pendingLines, DocTable table, RunDir run, Path file) throws IOException {
-    Batch b;
-    try {
-      b = pending.removeFirst().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IOException(e.getCause());
-    }
+    Batch b = Parallel.get(pending.removeFirst());
     List<Line> lines = pendingLines.removeFirst();
     for (int i = 0; i < b.features().length; i++) {
       if (b.errors()[i] != null) {
@@ -211,7 +212,7 @@ public final class Dedup {
     return new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16);
   }
 
-  private static Result write(List<Input> inputs, DocTable table, Clustering c, ContaminationIndex index, RunDir run, String fingerprint) throws IOException {
+  private static Result write(List<Input> inputs, DocTable table, Clustering c, ContaminationIndex index, RunDir run) throws IOException {
     long kept = 0, exact = 0, near = 0, cont = 0;
     try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
       int i = 0;
@@ -221,12 +222,10 @@ public final class Dedup {
           parser = r;
         }
         try (BufferedReader br = open(in.examples())) {
-          String line;
-          long no = 0;
-          while ((line = br.readLine()) != null) {
-            no++;
-            if (no == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') line = line.substring(1);
-            if (line.isBlank()) continue;
+          long[] counter = {0};
+          for (Line next; (next = next(br, counter)) != null; ) {
+            String line = next.text();
+            long no = next.no();
             int doc = i++;
             if (!table.valid(doc)) continue;
             switch (c.reason(doc)) {
@@ -268,7 +267,6 @@ public final class Dedup {
     s.add("dedup", "kept", kept);
     s.add("dedup", "clusters", c.clusters());
     s.add("dedup", "candidate_pairs", c.candidatePairs());
-    run.finish("curate dedup", List.of(RunDir.EXAMPLES, CLUSTERS), fingerprint);
     return new Result(table.size(), kept, exact, near, cont, run.badRecords(), c.clusters(), false, run.out());
   }
 

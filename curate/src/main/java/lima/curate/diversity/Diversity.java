@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import lima.core.ExampleReader;
 import lima.core.RunDir;
+import lima.core.StageDriver;
 import lima.curate.dedup.Dedup;
 
 /** {@code lima curate diversity FILE --out DIR}: the {@link DiversityReport} of one dataset as a run folder. */
@@ -16,17 +17,18 @@ public final class Diversity {
   /** Returns the report, or null when --if-changed found the folder up to date. */
   public static DiversityReport run(Path file, RunDir.Options options, int threads, boolean ifChanged) throws IOException {
     Dedup.Input in = Dedup.resolve(file);
-    try (RunDir run = RunDir.open(options)) {
-      String fp = RunDir.fingerprint("curate diversity", Map.of("max_pairs", DiversityReport.MAX_PAIRS), options.seed(), List.of(in.examples()));
-      if (ifChanged && RunDir.upToDate(options.out(), fp)) return null;
-      run.input(in.examples());
-      if (in.manifest() != null && Files.isRegularFile(in.manifest())) run.upstream(in.manifest());
-      DiversityReport r = DiversityReport.of(ExampleReader.readAll(in.examples()), options.seed(), threads);
-      r.write(run.out(), in.examples().toString());
-      run.stats().add("diversity", "examples", r.count());
-      run.stats().add("diversity", "duplicate_clusters", r.duplicateClusters());
-      run.finish("curate diversity", List.of("diversity.json", "diversity.md"), fp);
-      return r;
-    }
+    return StageDriver.run(
+        new StageDriver.Spec("curate diversity", Map.of("max_pairs", DiversityReport.MAX_PAIRS), List.of(in.examples()), List.of("diversity.json", "diversity.md")),
+        options,
+        ifChanged,
+        () -> null,
+        run -> {
+          if (in.manifest() != null && Files.isRegularFile(in.manifest())) run.upstream(in.manifest());
+          DiversityReport r = DiversityReport.of(ExampleReader.readAll(in.examples()), options.seed(), threads);
+          r.write(run.out(), in.examples().toString());
+          run.stats().add("diversity", "examples", r.count());
+          run.stats().add("diversity", "duplicate_clusters", r.duplicateClusters());
+          return r;
+        });
   }
 }

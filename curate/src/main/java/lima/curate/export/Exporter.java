@@ -10,6 +10,7 @@ import lima.core.Example;
 import lima.core.ExampleReader;
 import lima.core.Json;
 import lima.core.JsonlWriter;
+import lima.core.Reporter;
 import lima.core.UserException;
 
 /**
@@ -92,7 +93,7 @@ public final class Exporter {
 
   private static void bad(Config c, Counter n, String reason) {
     n.bad++;
-    if (n.bad <= 20) System.err.println("warning: " + reason);
+    if (n.bad <= 20) Reporter.get().warn(reason);
     if (c.maxErrors() >= 0 && n.bad > c.maxErrors())
       throw new BadInputException(reason + " (more than --max-errors " + c.maxErrors() + " bad lines; stopping)");
   }

@@ -19,18 +19,20 @@ import lima.core.ExampleReader;
 import lima.core.Hashing;
 import lima.core.Json;
 import lima.core.JsonlWriter;
+import lima.core.Reporter;
 import lima.core.RunDir;
+import lima.core.RunResult;
 import lima.core.SourceStats;
+import lima.core.StageDriver;
 import lima.core.UserException;
 import lima.curate.dedup.Clustering;
 import lima.curate.dedup.ContaminationIndex;
 import lima.curate.dedup.Dedup;
 import lima.curate.dedup.DedupConfig;
 import lima.curate.dedup.MinHasher;
-import lima.curate.diversity.DiverseSelection;
 import lima.curate.diversity.DiversityReport;
-import lima.curate.diversity.TemperatureSampler;
-import lima.curate.diversity.TfIdfVectors;
+import lima.curate.select.RandomSelector;
+import lima.curate.select.Selector;
 
 /**
  * {@code lima curate mix}: builds train/dev/test from curated run folders by a {@link Recipe}.
@@ -73,7 +75,7 @@ public final class Mix {
     }
   }
 
-  public record Result(int train, int dev, int test, List<EntryResult> entries, long duplicates, long contaminated, boolean upToDate, Path out) {
+  public record Result(int train, int dev, int test, List<EntryResult> entries, long duplicates, long contaminated, boolean upToDate, Path out) implements RunResult {
     public List<EntryResult> shortEntries() {
       return entries.stream().filter(e -> e.shortBy() > 0).toList();
     }
@@ -107,19 +109,17 @@ public final class Mix {
       config.put("tokenizer", o.tokenizer().toString());
       if (Files.isRegularFile(o.tokenizer())) fpInputs.add(o.tokenizer());
     }
-    try (RunDir run = RunDir.open(runOptions)) {
-      String fingerprint = RunDir.fingerprint("curate mix", config, runOptions.seed(), fpInputs);
-      if (o.ifChanged() && RunDir.upToDate(runOptions.out(), fingerprint)) return new Result(0, 0, 0, List.of(), 0, 0, true, runOptions.out());
-      config.forEach(run::config);
-      run.input(o.recipe());
-      Set<Path> ups = new LinkedHashSet<>();
-      for (Dedup.Input in : files.values()) {
-        run.input(in.examples());
-        if (in.manifest() != null && Files.isRegularFile(in.manifest())) ups.add(in.manifest());
-      }
-      ups.forEach(run::upstream);
-      return mix(recipe, cfg, files, o, run, fingerprint);
-    }
+    return StageDriver.run(
+        new StageDriver.Spec("curate mix", config, fpInputs, List.of(TRAIN, DEV, TEST, DATACARD, "diversity.json", "diversity.md")),
+        runOptions,
+        o.ifChanged(),
+        () -> new Result(0, 0, 0, List.of(), 0, 0, true, runOptions.out()),
+        run -> {
+          Set<Path> ups = new LinkedHashSet<>();
+          for (Dedup.Input in : files.values()) if (in.manifest() != null && Files.isRegularFile(in.manifest())) ups.add(in.manifest());
+          ups.forEach(run::upstream);
+          return mix(recipe, cfg, files, o, run);
+        });
   }
 
   static List<Recipe.Entry> all(Recipe r) {
@@ -144,7 +144,7 @@ public final class Mix {
         x.verifyZ() != null ? x.verifyZ() : d.verifyZ());
   }
 
-  private static Result mix(Recipe recipe, DedupConfig cfg, Map<Recipe.Entry, Dedup.Input> files, Options o, RunDir run, String fingerprint)
+  private static Result mix(Recipe recipe, DedupConfig cfg, Map<Recipe.Entry, Dedup.Input> files, Options o, RunDir run)
       throws IOException {
     long seed = run.seed();
     Map<Path, List<Example>> cache = new HashMap<>();
@@ -240,7 +240,7 @@ public final class Mix {
     if (!shortfalls.isEmpty()) {
       stats.note("warnings", shortfalls);
       if (o.strict()) throw new BadInputException("--strict: " + String.join("; ", shortfalls));
-      for (String s : shortfalls) System.err.println("warning: " + s);
+      for (String s : shortfalls) Reporter.get().warn(s);
     }
     train = shuffle(train, seed, "train");
     dev = shuffle(dev, seed, "dev");
@@ -255,7 +255,6 @@ public final class Mix {
     diversity.write(run.out(), "train.jsonl of " + (recipe.name() == null ? "the mix" : recipe.name()));
     Result result = new Result(train.size(), dev.size(), test.size(), results, duplicates, contaminated, false, run.out());
     DataCard.write(run, recipe, o.recipe(), o.tokens(), cfg, result, train, dev, test, files, diversity, shortfalls);
-    run.finish("curate mix", List.of(TRAIN, DEV, TEST, DATACARD, "diversity.json", "diversity.md"), fingerprint);
     return result;
   }
 
@@ -268,45 +267,15 @@ public final class Mix {
 
   /** Order by sha256(seed, split, id): a seeded shuffle that does not depend on the input order. */
   static List<Example> shuffle(List<Example> in, long seed, String split) {
-    List<Example> out = new ArrayList<>(in);
-    Map<Example, Long> key = new java.util.IdentityHashMap<>();
-    for (Example e : out) key.put(e, Hashing.key(seed, split + "/" + e.id()));
-    out.sort(Comparator.comparing((Example e) -> key.get(e)).thenComparing(Example::id));
-    return out;
+    return RandomSelector.shuffle(in, seed, split);
   }
 
-  /** Takes an entry's quota from {@code pool} (in input order) by the entry's rule. */
+  /**
+   * Takes an entry's quota from {@code pool} (in input order) by the entry's rule: the one place where
+   * the Table 1 quotas and the sampling rules ({@link Selector}) are applied.
+   */
   static List<Example> select(Recipe.Entry e, List<Example> pool, long seed, String split, Map<Recipe.Entry, Dedup.Input> files, List<EntryResult> results, int read) {
-    int k = Math.min(e.quota(), pool.size());
-    List<Example> out;
-    switch (e.selectRule()) {
-      case "order" -> out = new ArrayList<>(pool.subList(0, k));
-      case "random" -> out = new ArrayList<>(shuffle(pool, seed, "select/" + e.name()).subList(0, k));
-      case "max-min" -> {
-        out = new ArrayList<>();
-        if (k > 0) {
-          TfIdfVectors v = TfIdfVectors.of(pool.stream().map(Example::prompt).toList());
-          for (int i : DiverseSelection.maxMin(v, k, 0)) out.add(pool.get(i));
-        }
-      }
-      case "mmr" -> {
-        out = new ArrayList<>();
-        if (k > 0) {
-          TfIdfVectors v = TfIdfVectors.of(pool.stream().map(Example::prompt).toList());
-          double[] rel = DiverseSelection.minMaxScale(pool.stream().mapToDouble(DedupConfig::score).toArray());
-          for (int i : DiverseSelection.mmr(v, rel, k, e.lambda() == null ? 0.7 : e.lambda())) out.add(pool.get(i));
-        }
-      }
-      case "temperature", "category-first" -> {
-        boolean uniform = e.selectRule().equals("category-first");
-        String key = e.strata() != null ? e.strata() : uniform ? "category" : "site";
-        Map<String, List<Example>> strata = new TreeMap<>();
-        for (Example x : pool) strata.computeIfAbsent(String.valueOf(x.meta().getOrDefault(key, "(none)")), s -> new ArrayList<>()).add(x);
-        double tau = uniform ? TemperatureSampler.UNIFORM : e.tau() == null ? 3.0 : e.tau();
-        out = TemperatureSampler.sample(strata, k, tau, Hashing.rng(seed, "select/" + e.name()));
-      }
-      default -> throw new IllegalStateException("unknown rule " + e.selectRule());
-    }
+    List<Example> out = e.selector().select(pool, e.quota(), seed, e.stream());
     results.add(new EntryResult(e, split, files.containsKey(e) ? files.get(e).examples() : null, read, pool.size(), out.size()));
     return out;
   }

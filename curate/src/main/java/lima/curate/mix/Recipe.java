@@ -15,6 +15,7 @@ import java.util.Set;
 import lima.core.BadInputException;
 import lima.core.Json;
 import lima.core.UserException;
+import lima.curate.select.Selector;
 
 /**
  * A mix recipe (JSON; schema in docs/curate-mix.md): which curated run folders feed the train, dev
@@ -49,8 +50,9 @@ public record Recipe(
    * @param path run folder (its examples.jsonl) or file, relative to the inputs folder
    * @param where meta key -> accepted value (a string or a list of strings)
    * @param quota how many examples to take
-   * @param select order | random | max-min | mmr | temperature
-   * @param strata meta key for select=temperature (default "site")
+   * @param select order | random | max-min | mmr | temperature | category-first (see {@link Selector})
+   * @param strata meta key (or keys {@code a|b}, the first present) for select=temperature (default "site")
+   *     and category-first (default "category")
    * @param tau temperature for select=temperature (default 3)
    * @param lambda relevance weight for select=mmr (default 0.7)
    */
@@ -77,6 +79,16 @@ public record Recipe(
 
     public String selectRule() {
       return select == null ? "order" : select.toLowerCase(Locale.ROOT);
+    }
+
+    /** The entry's sampling rule as a {@link Selector}. */
+    public Selector selector() {
+      return Selector.of(selectRule(), strata, tau, lambda);
+    }
+
+    /** The random stream of the entry's selection: {@code select/<name>}. */
+    public String stream() {
+      return "select/" + name;
     }
 
     /** True when the example's meta matches every {@code where} condition. */

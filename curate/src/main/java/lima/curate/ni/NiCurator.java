@@ -7,28 +7,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import lima.core.BadInputException;
 import lima.core.Example;
-import lima.core.Hashing;
+import lima.core.ExampleFilter;
 import lima.core.Json;
 import lima.core.JsonlWriter;
+import lima.core.Parallel;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.Settings;
+import lima.core.RunResult;
+import lima.core.StageDriver;
 import lima.core.UserException;
-import lima.curate.diversity.CategoryFirstSampler;
+import lima.curate.select.CategoryFirstSelector;
 
 /**
  * {@code lima curate natural-instructions}: one seeded random instance from each eligible
- * Super-Natural Instructions task (generation categories, English), then {@code count} tasks sampled
- * category-first. Prompt = definition + blank line + instance input; response = the first output.
+ * Super-Natural Instructions task (generation categories, English); every eligible task's example, or
+ * {@code count} tasks drawn by the mix's selector for this source (category-first). Prompt = definition + blank line + instance input; response = the first output.
  */
 public final class NiCurator {
   public static final String COMMAND = "curate natural-instructions";
@@ -48,7 +48,7 @@ public final class NiCurator {
   public record Config(int count, List<String> categories, boolean englishOnly, int maxPromptChars, int maxResponseChars, int threads, java.util.Set<String> exclude) {
     public Config {
       exclude = exclude == null ? java.util.Set.of() : java.util.Set.copyOf(exclude);
-      if (count < 1) throw new UserException("--count must be >= 1, got " + count);
+      if (count < 0) throw new UserException("--count must be >= 0 (0: every eligible task), got " + count);
       if (categories.isEmpty()) throw new UserException("--categories must name at least one category");
       if (maxPromptChars < 1 || maxResponseChars < 1) throw new UserException("length bounds must be >= 1");
       if (threads < 1) throw new UserException("--threads must be >= 1, got " + threads);
@@ -60,26 +60,19 @@ public final class NiCurator {
     }
 
     public static Config defaults() {
-      return new Config(50, DEFAULT_CATEGORIES, true, 4000, 4000, 1);
+      return new Config(0, DEFAULT_CATEGORIES, true, 4000, 4000, 1);
     }
 
     Map<String, Object> describe() {
-      Map<String, Object> m = new TreeMap<>();
-      m.put("count", count);
-      m.put("categories", categories);
-      m.put("english_only", englishOnly);
-      m.put("max_prompt_chars", maxPromptChars);
-      m.put("max_response_chars", maxResponseChars);
-      m.put("exclude", new java.util.TreeSet<>(exclude));
-      return m;
+      return Settings.describe(this, "threads");
     }
   }
 
-  /** What a run did. */
-  public record Result(boolean upToDate, long tasks, long eligible, long kept, Path out) {}
+  /** What a run did; a shortfall when {@code --count} asked for more tasks than were eligible. */
+  public record Result(boolean upToDate, long tasks, long eligible, long kept, Path out, String shortfall) implements RunResult {}
 
-  /** The outcome of one task file: a chosen example with its category, a drop reason, or a read error. */
-  record Outcome(Path file, String task, String category, Example example, String dropReason, String error) {}
+  /** The outcome of one task file: a chosen example with its category, the filter that dropped it, or a read error. */
+  record Outcome(Path file, String task, Example example, ExampleFilter.Rejection rejection, String error) {}
 
   private NiCurator() {}
 
@@ -109,155 +102,139 @@ public final class NiCurator {
     }
   }
 
+  /** The filters in the order they run (cheap checks first). */
+  static List<NiFilter> filters(Config c, long seed) {
+    List<NiFilter> f = new ArrayList<>();
+    f.add(new ExcludedTaskFilter(c.exclude()));
+    f.add(new TaskCategoryFilter(c.categories()));
+    if (c.englishOnly()) f.add(new EnglishFilter());
+    f.add(new DefinitionFilter());
+    f.add(new FittingInstanceFilter(c.maxPromptChars(), c.maxResponseChars(), seed));
+    return f;
+  }
+
+  /**
+   * Reads every task file, keeps one example per task that passes the filters, and writes every eligible
+   * task's example in task order; with {@code count > 0}, only {@code count} tasks chosen by {@link
+   * #SELECTOR} (the selector {@code lima curate mix} applies to this source).
+   */
   public static Result run(Config c, List<Path> dirs, RunDir.Options options, boolean ifChanged) throws IOException {
     List<Path> files = new ArrayList<>();
     for (Path d : dirs) files.addAll(files(d));
     if (files.isEmpty()) throw new UserException(dirs + ": no *.json task files");
-    String fp = RunDir.fingerprint(COMMAND, c.describe(), options.seed(), files);
-    if (ifChanged && RunDir.upToDate(options.out(), fp)) return new Result(true, 0, 0, 0, options.out());
-    List<String> wantedCats = c.categories().stream().map(NiCurator::norm).toList();
-    try (RunDir run = RunDir.open(options)) {
-      files.forEach(run::input);
-      c.describe().forEach(run::config);
-      List<Outcome> outcomes;
-      ForkJoinPool pool = new ForkJoinPool(c.threads());
-      try (Progress pr = Progress.count("natural-instructions", "tasks", files.size())) {
-        long[] done = {0};
-        outcomes =
-            pool.submit(
-                    () ->
-                        files.parallelStream()
-                            .map(
-                                f -> {
-                                  Outcome o = one(f, c, wantedCats, options.seed());
-                                  synchronized (done) {
-                                    pr.update(++done[0], done[0]);
-                                  }
-                                  return o;
-                                })
-                            .toList())
-                .get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IOException(e.getCause());
-      } finally {
-        pool.shutdown();
-      }
-      // rejects and counters in file order, whatever the thread count
-      Map<String, List<Outcome>> strata = new TreeMap<>();
-      long tasks = 0;
-      for (Outcome o : outcomes) {
-        if (o.error() != null) {
-          run.badRecord(o.file(), o.error(), null);
-          continue;
-        }
-        tasks++;
-        if (o.dropReason() != null) {
-          run.reject(o.task(), "filter", o.dropReason(), Map.of("file", o.file().toString()));
-          continue;
-        }
-        strata.computeIfAbsent(o.category(), k -> new ArrayList<>()).add(o);
-        run.stats().inc("eligible_by_category", o.category());
-      }
-      if (tasks == 0 && run.badRecords() > 0)
-        throw new BadInputException("no task file could be read (" + run.badRecords() + " malformed; see " + run.file(RunDir.REJECTS) + ")");
-      run.stats().add("read", "task_files", files.size());
-      run.stats().add("read", "tasks", tasks);
-      long eligible = strata.values().stream().mapToLong(List::size).sum();
-      for (List<Outcome> l : strata.values()) l.sort(Comparator.comparing(Outcome::task));
-      var picks = CategoryFirstSampler.sample(strata, c.count(), Hashing.rng(options.seed(), "natural-instructions-sample"));
-      long kept = 0;
-      try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
-        for (var p : picks) {
-          out.write(p.item().example());
-          run.stats().inc("kept", p.stratum());
-          kept++;
-        }
-        out.commit();
-      }
-      run.stats().add("output", "examples", kept);
-      run.stats().note("sampling", "category-first: a category uniformly among those with tasks left, then a task; one seeded instance per task");
-      if (kept < c.count()) run.stats().note("short", "asked for " + c.count() + " tasks, only " + eligible + " eligible");
-      run.finish(COMMAND, List.of(RunDir.EXAMPLES), fp);
-      return new Result(false, tasks, eligible, kept, options.out());
-    }
+    List<NiFilter> filters = filters(c, options.seed());
+    return StageDriver.run(
+        new StageDriver.Spec(COMMAND, c.describe(), files),
+        options,
+        ifChanged,
+        () -> new Result(true, 0, 0, 0, options.out(), null),
+        run -> {
+          List<Outcome> outcomes;
+          try (Progress pr = Progress.count("natural-instructions", "tasks", files.size())) {
+            long[] done = {0};
+            outcomes =
+                Parallel.map(
+                    c.threads(),
+                    files,
+                    f -> {
+                      Outcome o = one(f, filters);
+                      synchronized (done) {
+                        pr.update(++done[0], done[0]);
+                      }
+                      return o;
+                    });
+          }
+          // rejects and counters in file order, whatever the thread count
+          List<Example> eligible = new ArrayList<>();
+          long tasks = 0;
+          for (Outcome o : outcomes) {
+            if (o.error() != null) {
+              run.badRecord(o.file(), o.error(), null);
+              continue;
+            }
+            tasks++;
+            if (o.rejection() != null) {
+              run.drop(o.task(), o.rejection(), Map.of("file", o.file().toString()));
+              continue;
+            }
+            eligible.add(o.example());
+            run.stats().inc("eligible_by_category", String.valueOf(o.example().meta().get("category")));
+          }
+          if (tasks == 0 && run.badRecords() > 0)
+            throw new BadInputException("no task file could be read (" + run.badRecords() + " malformed; see " + run.file(RunDir.REJECTS) + ")");
+          run.stats().add("read", "task_files", files.size());
+          run.stats().add("read", "tasks", tasks);
+          eligible.sort(Comparator.comparing((Example e) -> String.valueOf(e.meta().get("task"))));
+          List<Example> chosen = c.count() > 0 ? SELECTOR.select(eligible, c.count(), options.seed(), STREAM) : eligible;
+          try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
+            for (Example e : chosen) {
+              out.write(e);
+              run.stats().inc("kept", String.valueOf(e.meta().get("category")));
+            }
+            out.commit();
+          }
+          run.stats().add("output", "examples", chosen.size());
+          String shortfall = null;
+          if (c.count() > 0) {
+            run.stats().note("sampling", "--count " + c.count() + ": " + SELECTOR.name() + " over " + SELECTOR.strata() + " (the mix's rule for this source), stream " + STREAM);
+            if (chosen.size() < c.count()) {
+              shortfall = "asked for " + c.count() + " tasks, only " + eligible.size() + " eligible";
+              run.stats().note("short", shortfall);
+            }
+          }
+          return new Result(false, tasks, eligible.size(), chosen.size(), options.out(), shortfall);
+        });
   }
 
+  /** The selector of {@code --count}: the one the LIMA recipe's natural-instructions entry uses. */
+  public static final CategoryFirstSelector SELECTOR = new CategoryFirstSelector("category");
+
+  /** Its random stream: the recipe entry's ({@code select/natural-instructions}), so both draw alike. */
+  static final String STREAM = "select/natural-instructions";
+
   /** Reads one file and decides; never throws for bad input (the error goes into the outcome). */
-  static Outcome one(Path f, Config c, List<String> wantedCats, long seed) {
+  static Outcome one(Path f, List<NiFilter> filters) {
     String name = f.getFileName().toString().replaceFirst("\\.json$", "");
     if (!TASK_FILE.matcher(f.getFileName().toString()).matches())
-      return new Outcome(f, name, null, null, null, "not a task file name (expected taskNNN_<dataset>_<type>.json)");
+      return new Outcome(f, name, null, null, "not a task file name (expected taskNNN_<dataset>_<type>.json)");
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(f.toFile());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       var loc = e.getLocation();
-      return new Outcome(f, name, null, null, null, "broken JSON at line " + (loc == null ? "?" : loc.getLineNr()) + " (" + oneLine(e.getOriginalMessage()) + ")");
+      return new Outcome(f, name, null, null, "broken JSON at line " + (loc == null ? "?" : loc.getLineNr()) + " (" + oneLine(e.getOriginalMessage()) + ")");
     } catch (IOException e) {
-      return new Outcome(f, name, null, null, null, "cannot read (" + oneLine(e.getMessage()) + ")");
+      return new Outcome(f, name, null, null, "cannot read (" + oneLine(e.getMessage()) + ")");
     }
-    if (node == null) return new Outcome(f, name, null, null, null, "empty file");
-    if (c.exclude().contains(name)) return new Outcome(f, name, null, null, "excluded", null);
+    if (node == null) return new Outcome(f, name, null, null, "empty file");
     NiTask t;
     try {
       t = NiTask.of(name, node);
     } catch (IllegalArgumentException e) {
-      return new Outcome(f, name, null, null, null, e.getMessage());
+      return new Outcome(f, name, null, null, e.getMessage());
     }
-    String cat = null;
-    for (String tc : t.categories()) if (wantedCats.contains(norm(tc))) {
-      cat = tc;
-      break;
+    ExampleFilter.Rejection r = ExampleFilter.firstDrop(filters, t);
+    if (r != null) return new Outcome(f, name, null, r, null);
+    TaskCategoryFilter cats = null;
+    FittingInstanceFilter fits = null;
+    for (NiFilter x : filters) {
+      if (x instanceof TaskCategoryFilter tc) cats = tc;
+      if (x instanceof FittingInstanceFilter fi) fits = fi;
     }
-    if (cat == null) return new Outcome(f, name, null, null, "category", null);
-    if (c.englishOnly() && !(english(t.inputLanguages()) && english(t.outputLanguages()) && english(t.instructionLanguages())))
-      return new Outcome(f, name, cat, null, "not_english", null);
-    if (t.definition() == null || t.definition().isBlank()) return new Outcome(f, name, cat, null, "no_definition", null);
-    if (t.instances().isEmpty()) return new Outcome(f, name, cat, null, "no_instances", null);
-    // a seeded random order over the instances; the first one that fits is the task's example
-    SplittableRandom rng = Hashing.rng(seed, name);
-    int n = t.instances().size();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int x = order[i];
-      order[i] = order[j];
-      order[j] = x;
-    }
-    String def = t.definition().strip();
-    for (int k : order) {
-      NiTask.Instance in = t.instances().get(k);
-      if (in.outputs().isEmpty() || in.outputs().get(0).isBlank() || in.input().isBlank()) continue;
-      String prompt = prompt(def, in.input());
-      String response = in.outputs().get(0).strip();
-      if (prompt.length() > c.maxPromptChars() || response.length() > c.maxResponseChars()) continue;
-      Map<String, Object> meta = new TreeMap<>();
-      meta.put("task", name);
-      meta.put("category", cat);
-      meta.put("instance_id", in.id());
-      meta.put("instance_index", k);
-      if (!t.license().isEmpty()) meta.put("license", t.license());
-      return new Outcome(f, name, cat, Example.of("nlp/" + in.id(), SOURCE, prompt, response, meta), null, null);
-    }
-    return new Outcome(f, name, cat, null, "no_fitting_instance", null);
+    int k = fits.pick(t);
+    NiTask.Instance in = t.instances().get(k);
+    Map<String, Object> meta = new TreeMap<>();
+    meta.put("task", name);
+    meta.put("category", cats.match(t));
+    meta.put("instance_id", in.id());
+    meta.put("instance_index", k);
+    if (!t.license().isEmpty()) meta.put("license", t.license());
+    return new Outcome(f, name, Example.of("nlp/" + in.id(), SOURCE, prompt(t.definition().strip(), in.input()), in.outputs().get(0).strip(), meta), null, null);
   }
 
   /** The prompt: the task definition, a blank line, the instance input (as the released {@code nlp} rows). */
   public static String prompt(String definition, String input) {
     return definition.strip() + "\n\n" + input.strip();
-  }
-
-  private static boolean english(List<String> langs) {
-    return langs.isEmpty() || langs.stream().allMatch(l -> l.equalsIgnoreCase("English"));
-  }
-
-  static String norm(String s) {
-    return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
   }
 
   private static String oneLine(String s) {

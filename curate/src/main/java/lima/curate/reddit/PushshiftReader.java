@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.function.LongConsumer;
 import lima.core.CountingInputStream;
 import lima.core.Json;
+import lima.core.ReadAheadInputStream;
 
 /**
  * Streams a Pushshift dump: zstd-compressed NDJSON with a window up to 2^31 ({@code RS_*.zst}, {@code
@@ -71,7 +72,7 @@ public final class PushshiftReader {
     ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(raw);
     z.setLongMax(31);
     // decode on a second thread while this one splits and parses lines
-    return new ReadAheadInputStream(z, 1 << 20, 4);
+    return new ReadAheadInputStream(z, 1 << 20, 4, "zstd");
   }
 
   /** Statistics of one file read. */

@@ -13,9 +13,14 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 import lima.core.BadInputException;
 import lima.core.Example;
+import lima.core.ExampleFilter;
 import lima.core.JsonlWriter;
 import lima.core.Progress;
 import lima.core.RunDir;
+import lima.core.Settings;
+import lima.core.RunResult;
+import lima.core.Stage;
+import lima.core.StageDriver;
 import lima.core.UserException;
 
 /**
@@ -67,24 +72,27 @@ public final class RedditCurator {
       return new Config(subreddit, true, 70, 1, 15, 300, 0, 0, 0, null);
     }
 
+    /** The submission filters, in the order they run. */
+    List<RedditFilter> submissionFilters() {
+      List<RedditFilter> f = new ArrayList<>(List.of(new ModerationFilter(), new PromptTagFilter()));
+      if (promptsOnly) f.add(new SelfContainedQuestionFilter());
+      f.add(new TextLengthFilter(TextLengthFilter.PROMPT, minPromptChars, maxPromptChars));
+      return f;
+    }
+
+    /** The comment (story) filters, in the order they run. */
+    List<RedditFilter> commentFilters() {
+      return List.of(new TopLevelCommentFilter(), new ModerationFilter(), new CommentScoreFilter(minCommentScore), new TextLengthFilter(TextLengthFilter.STORY, minStoryChars, maxStoryChars));
+    }
+
     Map<String, Object> describe() {
-      Map<String, Object> m = new TreeMap<>();
-      m.put("subreddit", subreddit);
-      m.put("prompts_only", promptsOnly);
-      m.put("count", count);
-      m.put("candidate_factor", candidateFactor);
-      m.put("min_prompt_chars", minPromptChars);
-      m.put("max_prompt_chars", maxPromptChars);
-      m.put("min_story_chars", minStoryChars);
-      m.put("max_story_chars", maxStoryChars);
-      m.put("min_comment_score", minCommentScore);
-      m.put("source", source);
-      return m;
+      return Settings.describe(this);
     }
   }
 
   /** What a run did. */
-  public record Result(boolean upToDate, long submissions, long comments, long kept, long bytesRead, long decompressedBytes, Path out) {}
+  public record Result(boolean upToDate, long submissions, long comments, long kept, long bytesRead, long decompressedBytes, Path out, String shortfall)
+      implements RunResult {}
 
   /** A kept submission (a candidate prompt). */
   record Candidate(String id, String title, String prompt, List<String> tags, long score, long created, String permalink) {}
@@ -113,164 +121,143 @@ public final class RedditCurator {
     }
     if (subs.isEmpty()) throw new UserException("no submissions file among the inputs (expected RS_*.zst or <Sub>_submissions.zst)");
     if (!c.promptsOnly() && coms.isEmpty()) throw new UserException("no comments file among the inputs (expected RC_*.zst or <Sub>_comments.zst); --prompts-only needs none");
-    String fp = RunDir.fingerprint(COMMAND, c.describe(), options.seed(), inputs);
-    if (ifChanged && RunDir.upToDate(options.out(), fp)) return new Result(true, 0, 0, 0, 0, 0, options.out());
+    return StageDriver.run(
+        new StageDriver.Spec(COMMAND, c.describe(), inputs),
+        options,
+        ifChanged,
+        () -> new Result(true, 0, 0, 0, 0, 0, options.out(), null),
+        run -> curate(c, subs, coms, options, run));
+  }
 
-    try (RunDir run = RunDir.open(options)) {
-      inputs.forEach(run::input);
-      c.describe().forEach(run::config);
-      String sub = c.subreddit().toLowerCase(Locale.ROOT);
-      int capacity = c.promptsOnly() ? c.count() : c.count() * c.candidateFactor();
-      PriorityQueue<Candidate> heap = new PriorityQueue<>(capacity + 1, WORST_FIRST);
-      long[] counters = new long[4]; // submissions, comments, compressed bytes, decompressed bytes
+  private static Result curate(Config c, List<Path> subs, List<Path> coms, RunDir.Options options, RunDir run) throws IOException {
+    String sub = c.subreddit().toLowerCase(Locale.ROOT);
+    int capacity = c.promptsOnly() ? c.count() : c.count() * c.candidateFactor();
+    List<RedditFilter> submissionFilters = c.submissionFilters();
+    List<RedditFilter> commentFilters = c.commentFilters();
+    PriorityQueue<Candidate> heap = new PriorityQueue<>(capacity + 1, WORST_FIRST);
+    long[] counters = new long[4]; // submissions, comments, compressed bytes, decompressed bytes
 
-      // pass 1: submissions -> bounded heap of candidates
-      long subBytes = 0;
-      for (Path p : subs) subBytes += Files.size(p);
-      try (Progress pr = Progress.bytes("reddit submissions", subBytes)) {
-        long base = 0;
-        for (Path p : subs) {
-          final long b = base;
-          boolean owns = PushshiftReader.kindOf(p) != PushshiftReader.FileKind.COMMENTS;
-          var fr =
-              PushshiftReader.read(
-                  p,
-                  c.subreddit(),
-                  t -> {
-                    if (t.kind() != RedditThing.Kind.SUBMISSION) return;
-                    counters[0]++;
-                    if (!sub.equals(t.subreddit() == null ? "" : t.subreddit().toLowerCase(Locale.ROOT))) {
-                      run.stats().inc("submissions", "other_subreddit");
-                      return;
-                    }
-                    run.stats().inc("submissions", "in_subreddit");
-                    String title = RedditFilters.text(t.title()).replaceAll("\\s+", " ");
-                    PromptTags.Stripped st = PromptTags.strip(title);
-                    String reason = RedditFilters.moderation(t);
-                    if (reason == null && st.tags().stream().anyMatch(PromptTags.NOT_A_PROMPT::contains)) reason = "not_a_prompt";
-                    if (reason == null) {
-                      if (c.promptsOnly()) reason = RedditFilters.selfContainedQuestion(t, st.text(), c.minPromptChars(), c.maxPromptChars());
-                      else if (st.text().length() < c.minPromptChars()) reason = "too_short";
-                      else if (st.text().length() > c.maxPromptChars()) reason = "too_long";
-                    }
-                    if (reason != null) {
-                      // rejects list the drops that would have ranked among the candidates when read;
-                      // the others are only counted (a month of AskReddit has millions)
-                      if (heap.size() < capacity || t.score() > heap.peek().score())
-                        run.reject("t3_" + t.id(), "submission_filter", reason, Map.of("score", t.score(), "title", title));
-                      else run.stats().inc("submission_filter", reason);
-                      return;
-                    }
-                    Candidate cand = new Candidate(t.id(), title, st.text(), st.tags(), t.score(), t.createdUtc(), t.permalink());
-                    heap.add(cand);
-                    if (heap.size() > capacity) {
-                      heap.poll();
-                      run.stats().inc("submission_filter", "below_top_candidates");
-                    }
-                  },
-                  owns ? run::badRecord : (w, r, x) -> {},
-                  n -> pr.update(b + n, counters[0]));
-          counters[2] += Files.size(p);
-          counters[3] += fr.decompressedBytes();
-          run.stats().add("submissions", "lines_without_subreddit_name", fr.skipped());
-          counters[0] += fr.skipped(); // not parsed, so not split by kind: a count of lines
-          base += Files.size(p);
+    // pass 1: submissions -> bounded heap of candidates
+    pass("reddit submissions", "submissions", subs, p -> PushshiftReader.kindOf(p) != PushshiftReader.FileKind.COMMENTS, c, run, counters, 0,
+        t -> {
+          if (t.kind() != RedditThing.Kind.SUBMISSION) return;
+          counters[0]++;
+          if (!sub.equals(t.subreddit() == null ? "" : t.subreddit().toLowerCase(Locale.ROOT))) {
+            run.stats().inc("submissions", "other_subreddit");
+            return;
+          }
+          run.stats().inc("submissions", "in_subreddit");
+          String title = RedditFilters.text(t.title()).replaceAll("\\s+", " ");
+          PromptTags.Stripped st = PromptTags.strip(title);
+          ExampleFilter.Rejection r = ExampleFilter.firstDrop(submissionFilters, new RedditFilter.Candidate(t, st.text(), st.tags()));
+          if (r != null) {
+            // rejects list the drops that would have ranked among the candidates when read;
+            // the others are only counted (a month of AskReddit has millions)
+            if (heap.size() < capacity || t.score() > heap.peek().score())
+              run.drop("t3_" + t.id(), r, Map.of("score", t.score(), "title", title));
+            else run.stats().inc(r.filter(), r.drop().reason());
+            return;
+          }
+          Candidate cand = new Candidate(t.id(), title, st.text(), st.tags(), t.score(), t.createdUtc(), t.permalink());
+          heap.add(cand);
+          if (heap.size() > capacity) {
+            heap.poll();
+            run.stats().inc("candidates", "below_top_candidates");
+          }
+        });
+    run.stats().add("read", "submissions", counters[0]);
+    run.stats().add("candidates", "kept", heap.size());
+    if (counters[0] == 0 && run.badRecords() > 0)
+      throw new BadInputException("no submission could be read (" + run.badRecords() + " malformed records; see " + run.file(RunDir.REJECTS) + ")");
+
+    List<Candidate> ranked = new ArrayList<>(heap);
+    ranked.sort(WORST_FIRST.reversed());
+    long kept = 0;
+    if (c.promptsOnly()) {
+      if (!coms.isEmpty()) run.stats().note("comments_ignored", "--prompts-only reads submissions only; " + coms.size() + " comment file(s) not read");
+      try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
+        for (Candidate cand : ranked) {
+          Map<String, Object> meta = meta(c, cand);
+          out.write(new Example(c.source() + "/" + cand.id(), c.source(), List.of(cand.prompt()), meta));
+          kept++;
         }
+        out.commit();
       }
-      run.stats().add("read", "submissions", counters[0]);
-      run.stats().add("candidates", "kept", heap.size());
-      if (counters[0] == 0 && run.badRecords() > 0)
-        throw new BadInputException("no submission could be read (" + run.badRecords() + " malformed records; see " + run.file(RunDir.REJECTS) + ")");
-
-      List<Candidate> ranked = new ArrayList<>(heap);
-      ranked.sort(WORST_FIRST.reversed());
-      long kept = 0;
-      if (c.promptsOnly()) {
-        if (!coms.isEmpty()) run.stats().note("comments_ignored", "--prompts-only reads submissions only; " + coms.size() + " comment file(s) not read");
-        try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
-          for (Candidate cand : ranked) {
-            Map<String, Object> meta = meta(c, cand);
-            out.write(new Example(c.source() + "/" + cand.id(), c.source(), List.of(cand.prompt()), meta));
-            kept++;
-          }
-          out.commit();
-        }
-      } else {
-        // pass 2: comments -> best top-level story per candidate
-        Map<String, Candidate> byLink = new HashMap<>();
-        for (Candidate cand : ranked) byLink.put("t3_" + cand.id(), cand);
-        Map<String, Story> best = new HashMap<>();
-        long comBytes = 0;
-        for (Path p : coms) comBytes += Files.size(p);
-        try (Progress pr = Progress.bytes("reddit comments", comBytes)) {
-          long base = 0;
-          for (Path p : coms) {
-            final long b = base;
-            boolean owns = PushshiftReader.kindOf(p) == PushshiftReader.FileKind.COMMENTS;
-            var fr =
-                PushshiftReader.read(
-                    p,
-                    c.subreddit(),
-                    t -> {
-                      if (t.kind() != RedditThing.Kind.COMMENT) return;
-                      counters[1]++;
-                      if (t.linkId() == null || !byLink.containsKey(t.linkId())) {
-                        run.stats().inc("comments", "not_on_a_candidate");
-                        return;
-                      }
-                      String reason = null;
-                      if (!t.linkId().equals(t.parentId())) reason = "not_top_level";
-                      if (reason == null) reason = RedditFilters.moderation(t);
-                      String text = reason == null ? RedditFilters.text(t.body()) : "";
-                      if (reason == null && t.score() < c.minCommentScore()) reason = "low_score";
-                      if (reason == null && text.length() < c.minStoryChars()) reason = "too_short";
-                      if (reason == null && text.length() > c.maxStoryChars()) reason = "too_long";
-                      if (reason != null) {
-                        run.stats().inc("comment_filter", reason);
-                        return;
-                      }
-                      run.stats().inc("comments", "eligible_story");
-                      Story s = new Story(t.id(), t.author(), text, t.score(), t.createdUtc());
-                      best.merge(t.linkId(), s, RedditCurator::better);
-                    },
-                    owns ? run::badRecord : (w, r, x) -> {},
-                    n -> pr.update(b + n, counters[1]));
-            counters[2] += Files.size(p);
-            counters[3] += fr.decompressedBytes();
-            run.stats().add("comments", "lines_without_subreddit_name", fr.skipped());
-            counters[1] += fr.skipped();
-            base += Files.size(p);
-          }
-        }
-        run.stats().add("read", "comments", counters[1]);
-        try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
-          for (Candidate cand : ranked) {
-            if (kept >= c.count()) {
-              run.stats().inc("pairs", "beyond_count");
-              continue;
+    } else {
+      // pass 2: comments -> best top-level story per candidate
+      Map<String, Candidate> byLink = new HashMap<>();
+      for (Candidate cand : ranked) byLink.put("t3_" + cand.id(), cand);
+      Map<String, Story> best = new HashMap<>();
+      pass("reddit comments", "comments", coms, p -> PushshiftReader.kindOf(p) == PushshiftReader.FileKind.COMMENTS, c, run, counters, 1,
+          t -> {
+            if (t.kind() != RedditThing.Kind.COMMENT) return;
+            counters[1]++;
+            if (t.linkId() == null || !byLink.containsKey(t.linkId())) {
+              run.stats().inc("comments", "not_on_a_candidate");
+              return;
             }
-            Story s = best.get("t3_" + cand.id());
-            if (s == null) {
-              run.reject("t3_" + cand.id(), "pair", "no_story", Map.of("score", cand.score(), "title", cand.title()));
-              continue;
+            String text = RedditFilters.text(t.body());
+            ExampleFilter.Rejection r = ExampleFilter.firstDrop(commentFilters, new RedditFilter.Candidate(t, text, List.of()));
+            if (r != null) {
+              // comments are counted, not written to rejects (a month of comments is large)
+              run.stats().inc("comment_filter", r.drop().reason());
+              return;
             }
-            Map<String, Object> meta = meta(c, cand);
-            meta.put("comment_id", s.id());
-            meta.put("comment_score", s.score());
-            if (s.author() != null) meta.put("comment_author", s.author());
-            out.write(Example.of(c.source() + "/" + cand.id(), c.source(), cand.prompt(), s.text(), meta));
-            kept++;
+            run.stats().inc("comments", "eligible_story");
+            Story s = new Story(t.id(), t.author(), text, t.score(), t.createdUtc());
+            best.merge(t.linkId(), s, RedditCurator::better);
+          });
+      run.stats().add("read", "comments", counters[1]);
+      try (JsonlWriter out = run.jsonl(RunDir.EXAMPLES)) {
+        for (Candidate cand : ranked) {
+          if (kept >= c.count()) {
+            run.stats().inc("pairs", "beyond_count");
+            continue;
           }
-          out.commit();
+          Story s = best.get("t3_" + cand.id());
+          if (s == null) {
+            run.reject("t3_" + cand.id(), Stage.PAIR, "no_story", Map.of("score", cand.score(), "title", cand.title()));
+            continue;
+          }
+          Map<String, Object> meta = meta(c, cand);
+          meta.put("comment_id", s.id());
+          meta.put("comment_score", s.score());
+          if (s.author() != null) meta.put("comment_author", s.author());
+          out.write(Example.of(c.source() + "/" + cand.id(), c.source(), cand.prompt(), s.text(), meta));
+          kept++;
         }
+        out.commit();
       }
-      run.stats().add("output", "examples", kept);
-      run.stats().add("bytes", "compressed", counters[2]);
-      run.stats().add("bytes", "decompressed", counters[3]);
-      run.stats().note("memory", "bounded: pass 1 keeps at most " + capacity + " candidate submissions; pass 2 one best comment per candidate");
-      if (kept < c.count()) run.stats().note("short", "asked for " + c.count() + ", found " + kept);
-      run.finish(COMMAND, List.of(RunDir.EXAMPLES), fp);
-      return new Result(false, counters[0], counters[1], kept, counters[2], counters[3], options.out());
+    }
+    run.stats().add("output", "examples", kept);
+    run.stats().add("bytes", "compressed", counters[2]);
+    run.stats().add("bytes", "decompressed", counters[3]);
+    run.stats().note("memory", "bounded: pass 1 keeps at most " + capacity + " candidate submissions; pass 2 one best comment per candidate");
+    String shortfall = kept < c.count() ? "asked for " + c.count() + " " + (c.promptsOnly() ? "prompts" : "pairs") + ", found " + kept : null;
+    if (shortfall != null) run.stats().note("short", shortfall);
+    return new Result(false, counters[0], counters[1], kept, counters[2], counters[3], options.out(), shortfall);
+  }
+
+  /**
+   * One streaming pass over {@code files} with progress: each record goes to {@code sink}; bad records are
+   * reported by the files this pass owns ({@code owns}) only, so a file read in both passes reports them
+   * once. Counts into {@code counters}: [{@code index}] records, [2] compressed and [3] decompressed bytes.
+   */
+  private static void pass(String label, String what, List<Path> files, java.util.function.Predicate<Path> owns, Config c, RunDir run, long[] counters, int index, PushshiftReader.Sink sink)
+      throws IOException {
+    long total = 0;
+    for (Path p : files) total += Files.size(p);
+    try (Progress pr = Progress.bytes(label, total)) {
+      long base = 0;
+      for (Path p : files) {
+        final long b = base;
+        var fr = PushshiftReader.read(p, c.subreddit(), sink, owns.test(p) ? run::badRecord : (w, r, x) -> {}, n -> pr.update(b + n, counters[index]));
+        counters[2] += Files.size(p);
+        counters[3] += fr.decompressedBytes();
+        run.stats().add(what, "lines_without_subreddit_name", fr.skipped());
+        counters[index] += fr.skipped(); // not parsed, so not split by kind: a count of lines
+        base += Files.size(p);
+      }
     }
   }
 

@@ -4,10 +4,9 @@ import java.util.regex.Pattern;
 import org.jsoup.parser.Parser;
 
 /**
- * Filters for Pushshift records; each returns null to keep a record or the reason it is dropped.
- * Reasons: {@code deleted}, {@code removed}, {@code nsfw}, {@code stickied}, {@code distinguished},
- * {@code automoderator}, {@code not_a_prompt}, {@code too_short}, {@code too_long}, {@code has_body},
- * {@code not_a_question}, {@code depends_on_context}, {@code not_top_level}.
+ * The text rules the Reddit filters share: moderation flags (null to keep, else the reason: {@code deleted},
+ * {@code removed}, {@code nsfw}, {@code stickied}, {@code distinguished}, {@code automoderator}), Reddit
+ * text to Markdown, and titles that refer outside themselves.
  */
 public final class RedditFilters {
   private RedditFilters() {}
@@ -42,17 +41,9 @@ public final class RedditFilters {
               + "|\\bOP\\b|\\b(?:see|read)\\s+(?:text|body|comments|description|below|above)\\b|\\bin the (?:comments|text|body|description)\\b"
               + "|\\b(?:above|below)\\b|\\bedit\\s*:|\\(more in (?:text|comments)\\)|\\blink in\\b|\\bthis\\?$");
 
-  /**
-   * Whether an AskReddit title stands alone as a test prompt: no body, a question mark at the end, no
-   * reference to a body, picture, the comments or OP. Returns null or the reason.
-   */
-  public static String selfContainedQuestion(RedditThing t, String prompt, int minChars, int maxChars) {
-    String body = t.selftext() == null ? "" : t.selftext().strip();
-    if (!body.isEmpty()) return "has_body";
-    if (!prompt.endsWith("?")) return "not_a_question";
-    if (DEPENDS.matcher(prompt).find()) return "depends_on_context";
-    if (prompt.length() < minChars) return "too_short";
-    if (prompt.length() > maxChars) return "too_long";
-    return null;
+  /** The words by which a title refers to something outside itself (a body, a picture, the comments, OP), or null. */
+  public static String refersOut(String prompt) {
+    var m = DEPENDS.matcher(prompt);
+    return m.find() ? m.group() : null;
   }
 }

@@ -21,10 +21,10 @@ public record AnswerLengthFilter(int min, int max) implements PairFilter {
 
   @Override
   public Verdict test(QaPair p) {
-    if (p.answer().oversized()) return Verdict.drop("too_long");
+    if (p.answer().oversized()) return Verdict.drop("too_long", "oversized HTML", max);
     int n = p.answerMarkdown().length();
-    if (n < min) return Verdict.drop("too_short");
-    if (n > max) return Verdict.drop("too_long");
+    if (n < min) return Verdict.drop("too_short", n, min);
+    if (n > max) return Verdict.drop("too_long", n, max);
     return Verdict.KEEP;
   }
 }

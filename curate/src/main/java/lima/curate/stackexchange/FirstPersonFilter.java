@@ -31,7 +31,8 @@ public record FirstPersonFilter(List<String> words) implements PairFilter {
 
   @Override
   public Verdict test(QaPair p) {
-    return firstPersonWord(p.answerMarkdown()) != null ? Verdict.drop("first_person") : Verdict.KEEP;
+    String w = firstPersonWord(p.answerMarkdown());
+    return w != null ? Verdict.drop("first_person", w) : Verdict.KEEP;
   }
 
   /** The first first-person word in the prose of {@code markdown}, or null. */

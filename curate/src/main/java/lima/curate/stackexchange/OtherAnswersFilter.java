@@ -60,7 +60,8 @@ public record OtherAnswersFilter(List<String> phrases) implements PairFilter {
 
   @Override
   public Verdict test(QaPair p) {
-    return matchedPhrase(p.answerMarkdown()) != null ? Verdict.drop("refers_to_other_answers") : Verdict.KEEP;
+    String ph = matchedPhrase(p.answerMarkdown());
+    return ph != null ? Verdict.drop("refers_to_other_answers", ph) : Verdict.KEEP;
   }
 
   /** The first phrase found in the prose of {@code markdown}, or null. */

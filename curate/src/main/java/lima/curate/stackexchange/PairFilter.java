@@ -1,14 +1,9 @@
 package lima.curate.stackexchange;
 
-import lima.core.Verdict;
+import lima.core.ExampleFilter;
 
 /**
- * A named, switchable filter over question/answer pairs that says why it drops one; the pair-level
- * counterpart of {@link lima.core.ExampleFilter} (it also sees the question's flags and scores).
+ * A named, switchable Stack Exchange filter: the stage protocol's {@link ExampleFilter} over
+ * question/answer pairs (it sees the question's flags and scores as well as both texts).
  */
-public interface PairFilter {
-  /** Stable name used in stats.json, rejects.jsonl and {@code --no-filter}. */
-  String name();
-
-  Verdict test(QaPair p);
-}
+public interface PairFilter extends ExampleFilter<QaPair> {}

@@ -1,10 +1,9 @@
 package lima.curate.stackexchange;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import lima.core.Settings;
 
 /**
  * Everything {@code lima curate stackexchange} can be told, checked on construction; the values named
@@ -42,7 +41,7 @@ public record StackExchangeConfig(
   /** Filter names {@code --no-filter} accepts. */
   public static final List<String> FILTERS =
       List.of(
-          "site",
+          SiteFilter.NAME,
           ClosedQuestionFilter.NAME,
           CommunityWikiFilter.NAME,
           LockedFilter.NAME,
@@ -100,6 +99,7 @@ public record StackExchangeConfig(
   public List<PairFilter> filters() {
     List<PairFilter> all =
         List.of(
+            new SiteFilter(siteGroups),
             new ClosedQuestionFilter(),
             new CommunityWikiFilter(),
             new LockedFilter(),
@@ -115,20 +115,9 @@ public record StackExchangeConfig(
    * does not depend on them).
    */
   public Map<String, Object> describe() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("min_score", minScore);
-    m.put("min_chars", minChars);
-    m.put("max_chars", maxChars);
-    m.put("title_fraction", titleFraction);
-    m.put("per_group", perGroup);
-    m.put("tau", tau);
-    m.put("disabled_filters", new TreeSet<>(disabledFilters));
-    m.put("reference_phrases", referencePhrases);
-    m.put("first_person_words", firstPersonWords);
+    Map<String, Object> m = Settings.describe(this, "threads", "siteGroups");
     m.put("site_groups", siteGroups.origin());
     m.put("site_groups_sha256", siteGroups.digest());
-    if (site != null) m.put("site", site);
-    m.put("max_body_chars", maxBodyChars);
     return m;
   }
 }

@@ -17,19 +17,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import lima.core.BadInputException;
 import lima.core.Example;
+import lima.core.ExampleFilter;
 import lima.core.Hashing;
 import lima.core.Json;
 import lima.core.JsonlWriter;
+import lima.core.Parallel;
 import lima.core.Progress;
+import lima.core.ReadAheadInputStream;
 import lima.core.RunDir;
+import lima.core.RunResult;
+import lima.core.StageDriver;
 import lima.core.Stats;
-import lima.core.Verdict;
+import lima.curate.select.TemperatureSelector;
 
 /**
  * {@code lima curate stackexchange}: from Stack Exchange dumps to LIMA-style question/answer pairs.
@@ -54,10 +58,11 @@ public final class StackExchangeCurator {
   private final List<Ranked> kept = new ArrayList<>();
   private final List<Path> pairFiles = new ArrayList<>();
   private long read;
-  private String firstUnreadable;
+  private final List<BadInputException> unreadable = new ArrayList<>();
+  private final List<Path> unreadablePaths = new ArrayList<>();
 
   /** What a run did: rows read, pairs joined, pairs passing every filter, examples written. */
-  public record Result(boolean upToDate, long rows, long pairs, long passed, long written, long badRecords, Path out) {}
+  public record Result(boolean upToDate, long rows, long pairs, long passed, long written, long badRecords, Path out) implements RunResult {}
 
   /** A passing pair's place in the ranking and in the spill. */
   record Ranked(String site, String group, boolean selfContained, int score, long questionId, int file, long offset, int length) {}
@@ -85,51 +90,35 @@ public final class StackExchangeCurator {
     for (Path p : inputs) dumps.addAll(DumpSource.resolve(p, cfg.site()));
     if (cfg.site() != null && dumps.size() > 1)
       throw new lima.core.UserException("--site names one site, but " + dumps.size() + " dumps were given");
-    // The fingerprint hashes every input (a 7z of gigabytes). Unless it decides whether to run at all,
-    // it is computed on its own thread while the dumps are read; the manifest reuses the digests.
-    java.util.concurrent.FutureTask<String> fp =
-        new java.util.concurrent.FutureTask<>(() -> RunDir.fingerprint(COMMAND, cfg.describe(), options.seed(), inputs));
-    if (ifChanged) {
-      fp.run();
-      if (RunDir.upToDate(options.out(), fingerprint(fp))) return new Result(true, 0, 0, 0, 0, 0, options.out());
-    } else {
-      Thread.ofPlatform().daemon().name("se-fingerprint").start(fp);
-    }
-    try (RunDir run = RunDir.open(options)) {
-      cfg.describe().forEach(run::config);
-      for (Path p : inputs) run.input(p);
-      StackExchangeCurator c = new StackExchangeCurator(cfg, run);
-      Path spill = run.file(SPILL);
-      deleteTree(spill);
-      try {
-        Files.createDirectories(spill);
-        int opened = 0;
-        for (DumpSource d : dumps) if (c.dump(d, spill)) opened++;
-        if (opened == 0 && !dumps.isEmpty())
-          throw new BadInputException(
-              c.firstUnreadable + (dumps.size() > 1 ? " (and no other input could be read either)" : ""));
-        long written = c.write();
-        run.finish(COMMAND, List.of(RunDir.EXAMPLES), fingerprint(fp));
-        return new Result(
-            false, c.read, c.stats.get("join", "pairs"), c.kept.size(), written, run.badRecords(), options.out());
-      } finally {
-        deleteTree(spill);
-      }
-    }
-  }
-
-  private static String fingerprint(java.util.concurrent.FutureTask<String> fp) throws IOException {
-    try {
-      return fp.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while hashing the inputs");
-    } catch (ExecutionException e) {
-      Throwable t = e.getCause();
-      if (t instanceof IOException io) throw io;
-      if (t instanceof RuntimeException re) throw re;
-      throw new IllegalStateException(t);
-    }
+    return StageDriver.run(
+        new StageDriver.Spec(COMMAND, cfg.describe(), inputs),
+        options,
+        ifChanged,
+        () -> new Result(true, 0, 0, 0, 0, 0, options.out()),
+        run -> {
+          StackExchangeCurator c = new StackExchangeCurator(cfg, run);
+          Path spill = run.file(SPILL);
+          deleteTree(spill);
+          try {
+            Files.createDirectories(spill);
+            int opened = 0;
+            for (DumpSource d : dumps) if (c.dump(d, spill)) opened++;
+            if (opened == 0 && !dumps.isEmpty())
+              throw new BadInputException(
+                  c.unreadable.get(0).getMessage() + (dumps.size() > 1 ? " (and no other input could be read either)" : ""));
+            // Unreadable dumps beside readable ones are bad records (a warning each); when none could be
+            // read, the error above says it once.
+            for (int i = 0; i < c.unreadable.size(); i++) {
+              String m = c.unreadable.get(i).getMessage();
+              Path where = c.unreadablePaths.get(i);
+              run.badRecord(where, m.startsWith(where.toString()) ? m.substring(where.toString().length() + 2) : m, null);
+            }
+            long written = c.write();
+            return new Result(false, c.read, c.stats.get("join", "pairs"), c.kept.size(), written, run.badRecords(), options.out());
+          } finally {
+            deleteTree(spill);
+          }
+        });
   }
 
   /** Reads one dump and joins it; false when it could not be opened at all. */
@@ -138,9 +127,9 @@ public final class StackExchangeCurator {
     try {
       o = d.open();
     } catch (BadInputException e) {
-      if (firstUnreadable == null) firstUnreadable = e.getMessage();
+      unreadable.add(e);
+      unreadablePaths.add(d.path());
       stats.inc("input", "unreadable_files");
-      run.badRecord(d.path(), e.getMessage().startsWith(d.path().toString()) ? e.getMessage().substring(d.path().toString().length() + 2) : e.getMessage(), null);
       return false;
     }
     String site = d.site();
@@ -193,7 +182,7 @@ public final class StackExchangeCurator {
   }
 
   /** A rejected pair, held until its partition's turn to be written. */
-  private record Rejected(String id, String stage, String reason, Map<String, Object> context) {}
+  private record Rejected(String id, ExampleFilter.Rejection rejection, Map<String, Object> context) {}
 
   /** Per-partition output: rejects in input order, passing pairs. */
   private record PartitionResult(List<Rejected> rejects, List<Ranked> kept) {}
@@ -212,19 +201,8 @@ public final class StackExchangeCurator {
           final int p = next++;
           window.add(pool.submit(() -> joinPartition(join, p, site, group, firstFile + p)));
         }
-        PartitionResult res;
-        try {
-          res = window.removeFirst().get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-          Throwable t = e.getCause();
-          if (t instanceof IOException io) throw io;
-          if (t instanceof RuntimeException re) throw re;
-          throw new IllegalStateException(t);
-        }
-        for (Rejected rj : res.rejects()) run.reject(rj.id(), rj.stage(), rj.reason(), rj.context());
+        PartitionResult res = Parallel.get(window.removeFirst());
+        for (Rejected rj : res.rejects()) run.drop(rj.id(), rj.rejection(), rj.context());
         kept.addAll(res.kept());
         progress.update(++done, done);
       }
@@ -250,19 +228,9 @@ public final class StackExchangeCurator {
             stats.inc("join", "pairs");
             QaPair pair = j.answerMarkdown() == null ? new QaPair(site, q, j.answer()) : QaPair.converted(site, q, j.answer(), null, j.answerMarkdown());
             String id = exampleId(site, q.id());
-            Verdict v = siteVerdict(group);
-            String stage = "site";
-            if (v.kept()) {
-              for (PairFilter f : filters) {
-                v = f.test(pair);
-                if (!v.kept()) {
-                  stage = f.name();
-                  break;
-                }
-              }
-            }
-            if (v instanceof Verdict.Drop d) {
-              rejects.add(new Rejected(id, stage, d.reason(), context(pair, stage)));
+            ExampleFilter.Rejection r = ExampleFilter.firstDrop(filters, pair);
+            if (r != null) {
+              rejects.add(new Rejected(id, r, context(pair)));
               return;
             }
             Example e = example(pair, id, group);
@@ -276,18 +244,11 @@ public final class StackExchangeCurator {
     return new PartitionResult(rejects, keep);
   }
 
-  private Verdict siteVerdict(String group) {
-    if (cfg.disabledFilters().contains("site")) return Verdict.KEEP;
-    if (group.equals(SiteGroups.EXCLUDED)) return Verdict.drop("site_excluded");
-    if (group.equals(SiteGroups.UNLISTED)) return Verdict.drop("site_not_in_table");
-    return Verdict.KEEP;
-  }
-
   static String exampleId(String site, long questionId) {
     return "se-" + site + "-" + questionId;
   }
 
-  private Map<String, Object> context(QaPair p, String stage) {
+  private static Map<String, Object> context(QaPair p) {
     Map<String, Object> c = new TreeMap<>();
     c.put("site", p.site());
     c.put("question_id", p.question().id());
@@ -296,12 +257,6 @@ public final class StackExchangeCurator {
     c.put("answer_score", p.answer().score());
     if (p.question().title() != null) c.put("title", p.question().title());
     c.put("line", p.question().line());
-    switch (stage) {
-      case AnswerLengthFilter.NAME -> c.put("answer_chars", p.answer().oversized() ? -1 : p.answerMarkdown().length());
-      case FirstPersonFilter.NAME -> c.put("matched", new FirstPersonFilter(cfg.firstPersonWords()).firstPersonWord(p.answerMarkdown()));
-      case OtherAnswersFilter.NAME -> c.put("matched", new OtherAnswersFilter(cfg.referencePhrases()).matchedPhrase(p.answerMarkdown()));
-      default -> {}
-    }
     return c;
   }
 
@@ -357,7 +312,7 @@ public final class StackExchangeCurator {
         Map<String, List<Ranked>> bySite = new TreeMap<>();
         for (Ranked k : all) if (k.group().equals(group)) bySite.computeIfAbsent(k.site(), s -> new ArrayList<>()).add(k);
         List<Ranked> g =
-            lima.curate.diversity.TemperatureSampler.sample(bySite, cfg.perGroup(), cfg.tau(), Hashing.rng(run.seed(), "stackexchange/sample/" + group));
+            TemperatureSelector.sample(bySite, cfg.perGroup(), cfg.tau(), Hashing.rng(run.seed(), "stackexchange/sample/" + group));
         Map<String, Integer> perSite = new TreeMap<>();
         for (Ranked k : g) perSite.merge(k.site(), 1, Integer::sum);
         drawn.put(group, perSite);

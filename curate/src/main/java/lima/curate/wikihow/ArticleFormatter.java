@@ -171,17 +171,10 @@ public final class ArticleFormatter {
   public static String clean(String s) {
     if (s == null) return "";
     String t = s;
-    t = EXPERT.matcher(t).replaceAll("");
-    t = TRUSTED.matcher(t).replaceAll("");
-    t = RESEARCH.matcher(t).replaceAll("");
-    t = MD_IMAGE.matcher(t).replaceAll("");
-    t = HTML_IMG.matcher(t).replaceAll("");
-    t = MD_LINK.matcher(t).replaceAll("$1");
-    t = HTML_A.matcher(t).replaceAll("$1");
-    t = IMAGE_NOTE.matcher(t).replaceAll("");
-    t = SEE_URL.matcher(t).replaceAll("");
-    t = URL.matcher(t).replaceAll("");
-    t = MARKER.matcher(t).replaceAll("");
+    // in this order: scrape residue and images go, links keep their text, then bare URLs and markers go
+    for (Pattern p : List.of(EXPERT, TRUSTED, RESEARCH, MD_IMAGE, HTML_IMG)) t = p.matcher(t).replaceAll("");
+    for (Pattern p : List.of(MD_LINK, HTML_A)) t = p.matcher(t).replaceAll("$1");
+    for (Pattern p : List.of(IMAGE_NOTE, SEE_URL, URL, MARKER)) t = p.matcher(t).replaceAll("");
     t = SPACES.matcher(t).replaceAll(" ");
     t = t.replace(" .", ".").replace(" ,", ",");
     return t.strip();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import lima.curate.select.CategoryFirstSelector;
 import org.junit.jupiter.api.Test;
 
 class SamplingTest {
@@ -19,20 +20,20 @@ class SamplingTest {
     for (int i = 0; i < 1000; i++) big.add(i);
     strata.put("big", big);
     strata.put("small", List.of(-1, -2, -3, -4, -5, -6, -7, -8, -9, -10));
-    var picks = CategoryFirstSampler.sample(strata, 10, new SplittableRandom(3));
+    var picks = CategoryFirstSelector.sample(strata, 10, new SplittableRandom(3));
     long small = picks.stream().filter(p -> p.stratum().equals("small")).count();
     // proportional sampling would give ~0.1 small items; category-first about 5
     assertTrue(small >= 2 && small <= 8, "small stratum got " + small);
-    assertEquals(10, new HashSet<>(picks.stream().map(CategoryFirstSampler.Pick::item).toList()).size(), "without replacement");
+    assertEquals(10, new HashSet<>(picks.stream().map(CategoryFirstSelector.Pick::item).toList()).size(), "without replacement");
   }
 
   @Test
   void exhaustedStrataDropOutAndAllMeansAll() {
     Map<String, List<String>> strata = Map.of("a", List.of("a1"), "b", List.of("b1", "b2", "b3"), "empty", List.of());
-    var all = CategoryFirstSampler.sample(strata, -1, new SplittableRandom(1));
+    var all = CategoryFirstSelector.sample(strata, -1, new SplittableRandom(1));
     assertEquals(4, all.size());
-    assertEquals(all, CategoryFirstSampler.sample(strata, -1, new SplittableRandom(1)), "same seed, same order");
-    assertEquals(4, CategoryFirstSampler.sample(strata, 100, new SplittableRandom(2)).size());
+    assertEquals(all, CategoryFirstSelector.sample(strata, -1, new SplittableRandom(1)), "same seed, same order");
+    assertEquals(4, CategoryFirstSelector.sample(strata, 100, new SplittableRandom(2)).size());
   }
 
   @Test

@@ -102,6 +102,6 @@ class NiCuratorTest {
     var r = NiCurator.run(c, List.of(samples()), new RunDir.Options(tmp.resolve("o"), false, 1, -1), false);
     assertEquals(2, r.kept());
     String rejects = Files.readString(tmp.resolve("o/rejects.jsonl"));
-    assertEquals(2, rejects.split("\"excluded\"", -1).length - 1, rejects);
+    assertEquals(2, rejects.split("\"reason\":\"excluded\"", -1).length - 1, rejects);
   }
 }

@@ -12,16 +12,16 @@ class AnswerLengthFilterTest {
 
   @Test
   void measuresTheCleanedTextAgainstBothBounds() {
-    assertEquals(Verdict.drop("too_short"), f.test(pair(words(1199))));
+    assertEquals(Verdict.drop("too_short", 1199, 1200), f.test(pair(words(1199))));
     assertEquals(Verdict.KEEP, f.test(pair(words(1200))));
     assertEquals(Verdict.KEEP, f.test(pair(words(4096))));
-    assertEquals(Verdict.drop("too_long"), f.test(pair(words(4097))));
+    assertEquals(Verdict.drop("too_long", 4097, 4096), f.test(pair(words(4097))));
   }
 
   @Test
   void oversizedAnswerIsTooLongWithoutConversion() {
     Post big = new Post(2, 2, 1, 0, 20, -1, null, null, List.of(), false, false, false, null, true, 2);
-    assertEquals(Verdict.drop("too_long"), f.test(new QaPair("s.stackexchange.com", q(1, 1, "t"), big)));
+    assertEquals(Verdict.drop("too_long", "oversized HTML", 4096), f.test(new QaPair("s.stackexchange.com", q(1, 1, "t"), big)));
   }
 
   @Test

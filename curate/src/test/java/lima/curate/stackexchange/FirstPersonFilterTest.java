@@ -26,7 +26,9 @@ class FirstPersonFilterTest {
         "MY advice: grind finer."
       })
   void dropsFirstPersonWords(String text) {
-    assertEquals(Verdict.drop("first_person"), f.test(pair(text)), text);
+    Verdict.Drop d = assertInstanceOf(Verdict.Drop.class, f.test(pair(text)), text);
+    assertEquals("first_person", d.reason(), text);
+    assertTrue(text.contains(String.valueOf(d.value()).replace('\'', '\u2019')) || text.contains(String.valueOf(d.value())), "evidence " + d.value() + " in " + text);
   }
 
   @ParameterizedTest
@@ -51,7 +53,7 @@ class FirstPersonFilterTest {
   @Test
   void customWordList() {
     FirstPersonFilter we = new FirstPersonFilter(java.util.List.of("we", "our"));
-    assertEquals(Verdict.drop("first_person"), we.test(pair("We recommend it.")));
+    assertEquals(Verdict.drop("first_person", "We"), we.test(pair("We recommend it.")));
     assertEquals(Verdict.KEEP, we.test(pair("I recommend it.")));
   }
 }

@@ -24,7 +24,9 @@ class OtherAnswersFilterTest {
         "as   MENTIONED\nearlier"
       })
   void dropsReferencesToOtherAnswers(String text) {
-    assertEquals(Verdict.drop("refers_to_other_answers"), f.test(pair(text)), text);
+    Verdict.Drop d = assertInstanceOf(Verdict.Drop.class, f.test(pair(text)), text);
+    assertEquals("refers_to_other_answers", d.reason(), text);
+    assertTrue(text.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ").contains((String) d.value()), "evidence " + d.value() + " in " + text);
   }
 
   @Test
@@ -36,7 +38,7 @@ class OtherAnswersFilterTest {
   @Test
   void phraseListIsConfigurable() {
     OtherAnswersFilter custom = new OtherAnswersFilter(List.of("  Per The Docs "));
-    assertEquals(Verdict.drop("refers_to_other_answers"), custom.test(pair("per the docs, yes")));
+    assertEquals(Verdict.drop("refers_to_other_answers", "per the docs"), custom.test(pair("per the docs, yes")));
     assertEquals(Verdict.KEEP, custom.test(pair("As mentioned, yes")));
     assertEquals("per the docs", custom.matchedPhrase("Per the docs."));
     assertThrows(IllegalArgumentException.class, () -> new OtherAnswersFilter(List.of(" ")));

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import lima.curate.diversity.TemperatureSampler;
+import lima.curate.select.TemperatureSelector;
 import org.junit.jupiter.api.Test;
 
-/** Site-level temperature sampling as Stack Exchange curation uses it (lima.curate.diversity.TemperatureSampler). */
+/** Site-level temperature sampling as Stack Exchange curation uses it (lima.curate.select.TemperatureSelector). */
 class SiteTemperatureSamplingTest {
   private static Map<String, List<String>> sites(int... sizes) {
     Map<String, List<String>> m = new HashMap<>();
@@ -32,7 +32,7 @@ class SiteTemperatureSamplingTest {
     int reps = 200, n = 70;
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int r = 0; r < reps; r++)
-      for (String item : TemperatureSampler.sample(data, n, 3, rnd.split())) counts[item.charAt(4) - '0']++;
+      for (String item : TemperatureSelector.sample(data, n, 3, rnd.split())) counts[item.charAt(4) - '0']++;
     double total = reps * n;
     assertEquals(4.0 / 7, counts[0] / total, 0.02);
     assertEquals(2.0 / 7, counts[1] / total, 0.02);
@@ -46,8 +46,8 @@ class SiteTemperatureSamplingTest {
     double big1 = 0, bigU = 0;
     SplittableRandom rnd = new SplittableRandom(7);
     for (int r = 0; r < reps; r++) {
-      big1 += TemperatureSampler.sample(data, n, 1, rnd.split()).stream().filter(x -> x.startsWith("site0")).count();
-      bigU += TemperatureSampler.sample(data, n, 1000, rnd.split()).stream().filter(x -> x.startsWith("site0")).count();
+      big1 += TemperatureSelector.sample(data, n, 1, rnd.split()).stream().filter(x -> x.startsWith("site0")).count();
+      bigU += TemperatureSelector.sample(data, n, 1000, rnd.split()).stream().filter(x -> x.startsWith("site0")).count();
     }
     assertEquals(0.9, big1 / (n * reps), 0.02);
     assertEquals(0.5, bigU / (n * reps), 0.03);
@@ -56,8 +56,8 @@ class SiteTemperatureSamplingTest {
   @Test
   void takesHighestRankedFirstWithinASiteAndIsDeterministic() {
     var data = sites(50, 50);
-    List<String> a = TemperatureSampler.sample(data, 30, 3, new SplittableRandom(1));
-    List<String> b = TemperatureSampler.sample(data, 30, 3, new SplittableRandom(1));
+    List<String> a = TemperatureSelector.sample(data, 30, 3, new SplittableRandom(1));
+    List<String> b = TemperatureSelector.sample(data, 30, 3, new SplittableRandom(1));
     assertEquals(a, b);
     for (String site : List.of("site0", "site1")) {
       List<Integer> ranks = new ArrayList<>();
@@ -69,14 +69,14 @@ class SiteTemperatureSamplingTest {
   @Test
   void exhaustedSitesLeaveTheDrawAndShortfallIsAllowed() {
     var data = sites(3, 2);
-    List<String> got = TemperatureSampler.sample(data, 10, 3, new SplittableRandom(3));
+    List<String> got = TemperatureSelector.sample(data, 10, 3, new SplittableRandom(3));
     assertEquals(5, got.size());
     assertEquals(5, got.stream().distinct().count());
   }
 
   @Test
   void rejectsBadTau() {
-    assertThrows(IllegalArgumentException.class, () -> TemperatureSampler.sample(sites(1), 1, 0, new SplittableRandom(1)));
-    assertThrows(IllegalArgumentException.class, () -> TemperatureSampler.sample(sites(1), 1, Double.NaN, new SplittableRandom(1)));
+    assertThrows(IllegalArgumentException.class, () -> TemperatureSelector.sample(sites(1), 1, 0, new SplittableRandom(1)));
+    assertThrows(IllegalArgumentException.class, () -> TemperatureSelector.sample(sites(1), 1, Double.NaN, new SplittableRandom(1)));
   }
 }
