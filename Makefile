@@ -33,7 +33,7 @@ build:
 
 test:
 	$(MVN_TEST) install
-	SCALE=tiny bash data/experiments/run.sh perplexity $(OUT)/experiments-test/perplexity
+	SCALE=tiny TINY_EPOCHS=2 bash data/experiments/run.sh perplexity $(OUT)/experiments-test/perplexity
 
 test-all:
 	$(MVN_TEST) -Dlima.test.excludedGroups=none install
