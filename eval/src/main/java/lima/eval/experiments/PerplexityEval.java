@@ -65,7 +65,7 @@ public final class PerplexityEval {
       if (quality != null) run.input(Files.isDirectory(quality) ? quality.resolve(CheckpointSelection.SELECTED_JSON) : quality);
       for (Example e : ExampleReader.readAll(data)) {
         if (e.conversations().size() < 2) {
-          run.reject(e.id(), "perplexity", "no_response", Map.of("turns", e.conversations().size()));
+          run.reject(e.id(), lima.core.Stage.INPUT, "no_response", Map.of("turns", e.conversations().size()));
           continue;
         }
         dev.add(e);
