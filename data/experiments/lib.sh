@@ -88,9 +88,12 @@ tiny_train() {
 # full_train DATA.jsonl RUN: the paper's recipe for a 7B model on one GPU (docs/experiments.md).
 full_train() {
   local data=$1 run=$2
+  if [ -f "$run/final/config.json" ]; then echo "$run: trained already (final/ exists)"; return; fi
   $LIMA tokenize "$data" --model "$MODEL" --out "$run.tok" --if-changed
+  local resume=()
+  compgen -G "$run/epoch-*" >/dev/null || compgen -G "$run/step-*" >/dev/null && resume=(--resume)
   # shellcheck disable=SC2086
-  $LIMA train --engine "$ENGINE" --model "$MODEL" --data "$run.tok" --out "$run" --resume \
+  $LIMA train --engine "$ENGINE" --model "$MODEL" --data "$run.tok" --out "$run" "${resume[@]}" \
     --epochs 15 --batch 64 --dropout-top 0.2 --device gpu $ENGINE_ARGS
 }
 
