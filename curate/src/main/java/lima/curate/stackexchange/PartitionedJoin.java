@@ -218,13 +218,14 @@ final class PartitionedJoin implements Closeable {
         String[] md = {null};
         if (cands != null) {
           long[] pick = cands.get(0);
-          if (randomKey == null)
+          if (randomKey == null) {
             for (long[] c : cands) {
-            if (c[0] == q.acceptedAnswerId()) {
-              pick = c;
-              break;
+              if (c[0] == q.acceptedAnswerId()) {
+                pick = c;
+                break;
+              }
+              if (c[0] < pick[0]) pick = c;
             }
-            if (c[0] < pick[0]) pick = c;
           }
           a = readAt(ach, pick[2], md);
         }
