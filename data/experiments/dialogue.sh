@@ -29,7 +29,9 @@ else
   cat "$work/single.jsonl" "$work/stackexchange-dialogues/examples.jsonl" "$work/authored-dialogue/examples.jsonl" > "$work/with-dialogues.jsonl"
   full_train "$work/single.jsonl" "$work/zero-shot"
   full_train "$work/with-dialogues.jsonl" "$work/dialogue"
-  openings=${OPENINGS:-$work/lima-data/final/dev.jsonl}; turns=${TURNS:-5}; gen=(--device gpu --dtype auto)
+  # the paper held 10 conversations: the first 10 dev prompts open them unless OPENINGS= names a file
+  if [ -n "${OPENINGS:-}" ]; then openings=$OPENINGS; else head -n 10 "$work/lima-data/final/dev.jsonl" > "$work/openings.jsonl"; openings=$work/openings.jsonl; fi
+  turns=${TURNS:-5}; gen=(--device gpu --dtype auto)
 fi
 for m in zero-shot dialogue; do
   $LIMA eval dialogue run --model "$work/$m/final" --name "$m" --openings "$openings" --turns "$turns" \
