@@ -16,7 +16,7 @@ MVN_TEST := mvn -B --no-transfer-progress -Dlima.commit=$(COMMIT) -Dstyle.color=
 LIMA := bin/lima
 OUT ?= out
 
-.PHONY: build test test-all demo bench lima-data clean help FORCE
+.PHONY: build test test-all demo bench lima-data clean help FORCE experiments experiment-select experiment-ablations experiment-dialogue experiment-perplexity
 
 help:
 	@echo "make build     build everything, leaves bin/lima"
@@ -25,6 +25,7 @@ help:
 	@echo "make test-all  every test, slow ones included"
 	@echo "make bench     benchmarks (prints figures; writes bench/out/)"
 	@echo "make lima-data DUMPS=dir   the whole LIMA curation from raw files"
+	@echo "make experiments [SCALE=tiny|full MODEL=dir DUMPS=dir JUDGE=url]   the paper's experiments (docs/experiments.md)"
 
 # The jar is rebuilt only when a module's main sources, a pom, the Maven JVM config or the git commit changed, so
 # a no-op `make build` (and every target that depends on it) takes a second, not a Maven run.
@@ -48,9 +49,11 @@ FORCE:
 
 test:
 	$(MVN_TEST) install
+	SCALE=tiny TINY_EPOCHS=2 bash data/experiments/run.sh perplexity $(OUT)/experiments-test/perplexity
 
 test-all:
 	$(MVN_TEST) -Dlima.test.excludedGroups=none install
+	for e in $(EXPERIMENTS); do SCALE=tiny bash data/experiments/run.sh $$e $(OUT)/experiments-test/$$e || exit 1; done
 
 demo: build
 	bash data/demo.sh $(OUT)/demo
@@ -61,6 +64,17 @@ bench: build
 lima-data: build
 	@test -n "$(DUMPS)" || { echo "usage: make lima-data DUMPS=dir [OUT=out]"; exit 2; }
 	bash data/lima-data.sh "$(DUMPS)" $(OUT)/lima-data
+
+# The paper's experiments (docs/experiments.md): each writes OUT/experiments/NAME/{results.json,figure.png,figure.svg,report.md}.
+# SCALE=tiny: the bundled samples, a tiny random model, a scripted plumbing-only judge, CPU, minutes.
+# SCALE=full: MODEL= (base model folder), DUMPS= (raw dumps), JUDGE= (OpenAI-compatible URL; key from $$OPENAI_API_KEY).
+EXPERIMENTS := select ablations dialogue perplexity
+SCALE ?= tiny
+experiments: $(addprefix experiment-,$(EXPERIMENTS))
+
+$(addprefix experiment-,$(EXPERIMENTS)): experiment-%: build
+	SCALE=$(SCALE) MODEL=$(MODEL) DUMPS=$(DUMPS) JUDGE=$(JUDGE) $(if $(JUDGE_MODEL),JUDGE_MODEL=$(JUDGE_MODEL)) \
+	  bash data/experiments/run.sh $* $(OUT)/experiments/$*
 
 clean:
 	$(MVN) clean

@@ -32,6 +32,9 @@ import picocli.CommandLine.Parameters;
       EvalCommand.Absolute.class,
       EvalCommand.Likert.class,
       EvalCommand.ReportCmd.class,
+      ExperimentEvalCommands.PerplexityCmd.class,
+      ExperimentEvalCommands.SelectCmd.class,
+      ExperimentEvalCommands.DialogueCmd.class,
     })
 public final class EvalCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

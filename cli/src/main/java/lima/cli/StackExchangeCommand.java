@@ -15,6 +15,7 @@ import lima.curate.stackexchange.FirstPersonFilter;
 import lima.curate.stackexchange.OtherAnswersFilter;
 import lima.curate.stackexchange.SiteGroups;
 import lima.curate.stackexchange.StackExchangeConfig;
+import lima.curate.stackexchange.StackExchangeMode;
 import lima.curate.stackexchange.StackExchangeCurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,6 +71,12 @@ public final class StackExchangeCommand implements Callable<Integer> {
   @Option(names = "--first-person-words", paramLabel = "FILE", description = "Words of the first-person filter, one a line (replaces the built-in list).")
   Path firstPersonWords;
 
+  @Option(names = "--unfiltered", description = "Quality ablation (paper section 5): a random answer per question, any score, none of the quality or style filters (the site table still applies); still HTML to Markdown.")
+  boolean unfiltered;
+
+  @Option(names = "--dialogues", paramLabel = "N", defaultValue = "-1", description = "Write multi-turn chains instead of pairs: question, top answer, then the asker/answerer comment thread under the answer (Comments.xml); N longest chains, 0 = all (paper section 6).")
+  int dialogues;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -94,7 +101,13 @@ public final class StackExchangeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    var r = StackExchangeCurator.run(cfg, dumps, run.toRunOptions(), run.ifChanged);
+    StackExchangeMode mode;
+    try {
+      mode = new StackExchangeMode(unfiltered, dialogues);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    var r = StackExchangeCurator.run(cfg, mode, dumps, run.toRunOptions(), run.ifChanged);
     return RunOptions.report(
         spec,
         r,

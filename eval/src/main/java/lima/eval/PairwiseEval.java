@@ -203,7 +203,7 @@ public final class PairwiseEval {
     return Math.round(v * 10000) / 10000.0;
   }
 
-  static Map<String, Object> judgeConfig(JudgeOptions j) {
+  public static Map<String, Object> judgeConfig(JudgeOptions j) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("url", j.url());
     m.put("model", j.model());

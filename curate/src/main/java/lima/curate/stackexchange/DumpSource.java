@@ -114,6 +114,25 @@ public record DumpSource(Path path, String site, Kind kind) {
    * @throws BadInputException when the archive cannot be read or has no Posts.xml
    */
   public Opened open() throws IOException {
+    return open("Posts.xml");
+  }
+
+  /**
+   * Opens another file of the same dump: for an archive its entry {@code file} (e.g. {@code
+   * Comments.xml}); for an extracted {@code Posts.xml} the file beside it; for a {@code *Posts*.xml} file
+   * the same name with {@code Comments} (etc.) for {@code Posts}.
+   *
+   * @throws BadInputException when there is no such file or entry
+   */
+  public Opened open(String file) throws IOException {
+    if (kind == Kind.XML && !file.equalsIgnoreCase("Posts.xml")) {
+      String n = path.getFileName().toString();
+      String other = n.equalsIgnoreCase("Posts.xml") ? file : n.replace("Posts", file.substring(0, file.length() - 4));
+      Path f = path.resolveSibling(other);
+      if (!Files.isRegularFile(f)) throw new BadInputException(f + ": no such file (the " + file + " of " + path + ")");
+      Path parent = f.toAbsolutePath().normalize().getParent();
+      return new Opened(Files.newInputStream(f), Files.size(f), (parent != null && parent.getFileName() != null ? parent.getFileName() + "/" : "") + other);
+    }
     if (kind == Kind.XML) {
       // A bare Posts.xml is named with its folder so messages say which site it is.
       Path parent = path.toAbsolutePath().normalize().getParent();
@@ -132,12 +151,12 @@ public record DumpSource(Path path, String site, Kind kind) {
       for (SevenZArchiveEntry e : z.getEntries()) {
         String n = e.getName().replace('\\', '/');
         String base = n.substring(n.lastIndexOf('/') + 1);
-        if (!e.isDirectory() && base.equalsIgnoreCase("Posts.xml")) {
+        if (!e.isDirectory() && base.equalsIgnoreCase(file)) {
           posts = e;
           break;
         }
       }
-      if (posts == null) throw new BadInputException(path + ": archive holds no Posts.xml");
+      if (posts == null) throw new BadInputException(path + ": archive holds no " + file);
       InputStream in = z.getInputStream(posts);
       String name = path.getFileName() + ":" + posts.getName();
       return new Opened(

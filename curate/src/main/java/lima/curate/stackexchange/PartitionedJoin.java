@@ -147,6 +147,15 @@ final class PartitionedJoin implements Closeable {
    * answer reached the minimum score.
    */
   void join(int p, JoinedConsumer sink) throws IOException {
+    join(p, sink, null);
+  }
+
+  /**
+   * As {@link #join(int, JoinedConsumer)}, but with {@code randomKey} (answer id to a seeded hash) each
+   * question gets the answer with the smallest key instead of its top answer: a random answer per
+   * question that does not depend on the order of the rows ({@code --unfiltered}).
+   */
+  void join(int p, JoinedConsumer sink, java.util.function.LongUnaryOperator randomKey) throws IOException {
     Map<Long, List<long[]>> best = new HashMap<>(); // question id -> [answer id, score, offset] of tied best
     Path af = answersFile(p);
     if (Files.exists(af)) {
@@ -162,7 +171,14 @@ final class PartitionedJoin implements Closeable {
           long len = h.length();
           List<long[]> cur = best.get(h.parentId);
           long[] entry = {h.id, h.score, offset};
-          if (cur == null) best.put(h.parentId, new ArrayList<>(List.of(entry)));
+          if (randomKey != null) {
+            // one candidate per question: the smallest key, ties (never in practice) to the lower id
+            if (cur == null) best.put(h.parentId, new ArrayList<>(List.of(entry)));
+            else {
+              long k = randomKey.applyAsLong(h.id), kc = randomKey.applyAsLong(cur.get(0)[0]);
+              if (k < kc || (k == kc && h.id < cur.get(0)[0])) cur.set(0, entry);
+            }
+          } else if (cur == null) best.put(h.parentId, new ArrayList<>(List.of(entry)));
           else if (h.score > cur.get(0)[1]) {
             cur.clear();
             cur.add(entry);
@@ -202,12 +218,14 @@ final class PartitionedJoin implements Closeable {
         String[] md = {null};
         if (cands != null) {
           long[] pick = cands.get(0);
-          for (long[] c : cands) {
-            if (c[0] == q.acceptedAnswerId()) {
-              pick = c;
-              break;
+          if (randomKey == null) {
+            for (long[] c : cands) {
+              if (c[0] == q.acceptedAnswerId()) {
+                pick = c;
+                break;
+              }
+              if (c[0] < pick[0]) pick = c;
             }
-            if (c[0] < pick[0]) pick = c;
           }
           a = readAt(ach, pick[2], md);
         }

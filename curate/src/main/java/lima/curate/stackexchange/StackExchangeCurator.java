@@ -52,6 +52,7 @@ public final class StackExchangeCurator {
   static final String SPILL = ".stackexchange-spill.tmp";
 
   private final StackExchangeConfig cfg;
+  private final StackExchangeMode mode;
   private final RunDir run;
   private final Stats stats;
   private final List<PairFilter> filters;
@@ -73,11 +74,18 @@ public final class StackExchangeCurator {
           .thenComparing(Ranked::score, Comparator.reverseOrder())
           .thenComparingLong(Ranked::questionId);
 
-  private StackExchangeCurator(StackExchangeConfig cfg, RunDir run) {
+  private StackExchangeCurator(StackExchangeConfig cfg, StackExchangeMode mode, RunDir run) {
     this.cfg = cfg;
+    this.mode = mode;
     this.run = run;
     this.stats = run.stats();
-    this.filters = cfg.filters();
+    // --unfiltered: none of the quality or style filters; the site table still decides which exchanges count
+    this.filters = mode.unfiltered() ? cfg.filters().stream().filter(f -> f.name().equals(SiteFilter.NAME)).toList() : cfg.filters();
+  }
+
+  /** The smallest answer score read as a candidate: the LIMA minimum, or any score with --unfiltered. */
+  private int minScore() {
+    return mode.unfiltered() ? Integer.MIN_VALUE : cfg.minScore();
   }
 
   /**
@@ -86,17 +94,22 @@ public final class StackExchangeCurator {
    * same fingerprint.
    */
   public static Result run(StackExchangeConfig cfg, List<Path> inputs, RunDir.Options options, boolean ifChanged) throws IOException {
+    return run(cfg, StackExchangeMode.PAIRS, inputs, options, ifChanged);
+  }
+
+  /** As above, in {@code mode}: the LIMA pairs, the unfiltered pairs of the quality ablation, or dialogue chains. */
+  public static Result run(StackExchangeConfig cfg, StackExchangeMode mode, List<Path> inputs, RunDir.Options options, boolean ifChanged) throws IOException {
     List<DumpSource> dumps = new ArrayList<>();
     for (Path p : inputs) dumps.addAll(DumpSource.resolve(p, cfg.site()));
     if (cfg.site() != null && dumps.size() > 1)
       throw new lima.core.UserException("--site names one site, but " + dumps.size() + " dumps were given");
     return StageDriver.run(
-        new StageDriver.Spec(COMMAND, cfg.describe(), inputs),
+        new StageDriver.Spec(COMMAND, describe(cfg, mode), inputs),
         options,
         ifChanged,
         () -> new Result(true, 0, 0, 0, 0, 0, options.out()),
         run -> {
-          StackExchangeCurator c = new StackExchangeCurator(cfg, run);
+          StackExchangeCurator c = new StackExchangeCurator(cfg, mode, run);
           Path spill = run.file(SPILL);
           deleteTree(spill);
           try {
@@ -113,7 +126,7 @@ public final class StackExchangeCurator {
               Path where = c.unreadablePaths.get(i);
               run.badRecord(where, m.startsWith(where.toString()) ? m.substring(where.toString().length() + 2) : m, null);
             }
-            long written = c.write();
+            long written = mode.dialogueMode() ? c.writeDialogues(dumps) : c.write();
             return new Result(false, c.read, c.stats.get("join", "pairs"), c.kept.size(), written, run.badRecords(), options.out());
           } finally {
             deleteTree(spill);
@@ -143,7 +156,7 @@ public final class StackExchangeCurator {
                   o.name(),
                   (where, reason, excerpt) -> run.badRecord(where, reason, reason + " | " + excerpt),
                   cfg.maxBodyChars(),
-                  cfg.minScore());
+                  minScore());
           Progress progress = Progress.bytes(site, o.size())) {
         long rows = 0;
         try {
@@ -158,7 +171,7 @@ public final class StackExchangeCurator {
               stats.inc("input", "answers");
               // A candidate's Markdown is made now, on the parser's thread, which has time to spare
               // beside decompression; the join after the read then only converts questions.
-              if (p.score() >= cfg.minScore()) join.addAnswer(p, QaPair.markdown(p.body()));
+              if (p.score() >= minScore()) join.addAnswer(p, QaPair.markdown(p.body()));
             } else {
               stats.inc("input", "other_post_types");
             }
@@ -217,6 +230,8 @@ public final class StackExchangeCurator {
     Path pairsFile = pairFiles.get(fileIndex);
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pairsFile), 1 << 16)) {
       long[] offset = {0};
+      java.util.function.LongUnaryOperator randomAnswer =
+          mode.unfiltered() ? answerId -> Hashing.key(run.seed(), "stackexchange/unfiltered/" + site + "/" + answerId) : null;
       join.join(
           p,
           j -> {
@@ -239,9 +254,43 @@ public final class StackExchangeCurator {
             out.write('\n');
             keep.add(new Ranked(site, group, SelfContainedTitle.test(q.title()), q.score(), q.id(), fileIndex, offset[0], line.length));
             offset[0] += line.length + 1;
-          });
+          },
+          randomAnswer);
     }
     return new PartitionResult(rejects, keep);
+  }
+
+  static Map<String, Object> describe(StackExchangeConfig cfg, StackExchangeMode mode) {
+    Map<String, Object> m = new LinkedHashMap<>(cfg.describe());
+    m.putAll(mode.describe());
+    return m;
+  }
+
+  /** Every passing pair of one site, as written to the spill (rank order). */
+  List<Example> passed(String site) throws IOException {
+    List<Example> out = new ArrayList<>();
+    List<Ranked> all = new ArrayList<>();
+    for (Ranked k : kept) if (k.site().equals(site)) all.add(k);
+    all.sort(RANK);
+    for (Ranked k : all) {
+      try (FileChannel ch = FileChannel.open(pairFiles.get(k.file()), StandardOpenOption.READ)) {
+        ByteBuffer b = ByteBuffer.allocate(k.length());
+        long pos = k.offset();
+        while (b.hasRemaining()) {
+          int n = ch.read(b, pos);
+          if (n < 0) throw new IOException(pairFiles.get(k.file()) + ": spill ends early");
+          pos += n;
+        }
+        out.add(Json.MAPPER.readValue(b.array(), Example.class));
+      }
+    }
+    return out;
+  }
+
+  /** --dialogues: chains from the passing pairs and the comment threads (see {@link DialogueChains}). */
+  private long writeDialogues(List<DumpSource> dumps) throws IOException {
+    stats.add("output", "passed", kept.size());
+    return DialogueChains.write(this, dumps, mode.dialogues(), cfg, run);
   }
 
   static String exampleId(String site, long questionId) {
@@ -284,6 +333,7 @@ public final class StackExchangeCurator {
     String license = a.license() != null ? a.license() : q.license();
     meta.put("license", license != null ? license : "CC BY-SA (version not recorded in this dump)");
     meta.put("url", "https://" + pair.site() + "/questions/" + q.id());
+    if (mode.unfiltered()) meta.put("answer_choice", "random (--unfiltered: no quality or style filter)");
     return Example.of(id, SOURCE, fromTitle ? title : body, pair.answerMarkdown(), meta);
   }
 
