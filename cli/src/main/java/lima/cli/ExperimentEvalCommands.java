@@ -207,11 +207,13 @@ final class ExperimentEvalCommands {
       @Mixin RunOptions run;
       @Mixin JudgeMixin.BootstrapOption boot;
       @CommandLine.Parameters(arity = "1..*", paramLabel = "SHEET.csv") List<Path> sheets;
+      @CommandLine.Option(names = "--prompts", paramLabel = "FILE", description = "The turn prompts the sheets' ids come from (default: turns.prompts.jsonl beside the first sheet).")
+      Path prompts;
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
       @Override
       public Integer call() throws Exception {
-        var r = DialogueReport.rate(sheets, boot.replicates, run.toRunOptions());
+        var r = DialogueReport.rate(sheets, prompts, boot.replicates, run.toRunOptions());
         spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out);
         return 0;
       }

@@ -70,8 +70,22 @@ public final class DialogueReport {
 
   /** Filled-in sheets (the {@code sheet.csv} of each run, rating column filled) into the same report. */
   public static Report rate(List<Path> sheets, int bootstrap, RunDir.Options o) throws IOException {
+    return rate(sheets, null, bootstrap, o);
+  }
+
+  /**
+   * As above; {@code prompts} is the turn-prompt file the sheets' ids come from (null: the
+   * {@value DialogueRun#TURN_PROMPTS} beside the first sheet, where {@code dialogue run} writes both).
+   */
+  public static Report rate(List<Path> sheets, Path prompts, int bootstrap, RunDir.Options o) throws IOException {
+    if (prompts == null) {
+      Path dir = sheets.get(0).toAbsolutePath().getParent();
+      prompts = dir.resolve(DialogueRun.TURN_PROMPTS);
+      if (!java.nio.file.Files.isRegularFile(prompts))
+        throw new lima.core.UserException(sheets.get(0) + ": no " + DialogueRun.TURN_PROMPTS + " beside it; give the turn prompts with --prompts");
+    }
     try (RunDir run = RunDir.open(o)) {
-      var res = AbsoluteEval.sheets(sheets, "model", bootstrap, new RunDir.Options(run.out().resolve("sheets"), true, run.seed(), o.maxErrors()));
+      var res = AbsoluteEval.sheets(sheets, prompts, "model", bootstrap, new RunDir.Options(run.out().resolve("sheets"), true, run.seed(), o.maxErrors()));
       sheets.forEach(run::input);
       return finish(run, List.of(res.report()), "people (sheets)");
     }

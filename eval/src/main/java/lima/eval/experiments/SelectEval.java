@@ -105,7 +105,7 @@ public final class SelectEval {
         for (Report.LikertRow row : r.report().likert()) rows.put(row.model(), row);
         for (int e : epochs) {
           Report.LikertRow row = rows.get("epoch-" + e);
-          cands.add(new CheckpointSelection.Candidate(e, "epoch-" + e, row == null ? 0 : row.prompts(), row == null ? Bootstrap.Interval.EMPTY : row.mean()));
+          cands.add(new CheckpointSelection.Candidate(e, "epoch-" + e, row == null ? 0 : row.prompts(), row == null ? null : row.mean()));
         }
       } else {
         for (int i = 0; i < epochs.size(); i++) {

@@ -49,7 +49,7 @@ class CheckpointSelectionTest {
 
   @Test
   void unscoredCheckpointsAreSkippedAndNoScoreAtAllIsAnError() {
-    var none = new CheckpointSelection.Candidate(5, "epoch-5", 0, Interval.EMPTY);
+    var none = new CheckpointSelection.Candidate(5, "epoch-5", 0, null);
     assertEquals(6, CheckpointSelection.best(List.of(none, c(6, 1.0))).epoch());
     var e = assertThrows(UserException.class, () -> CheckpointSelection.best(List.of(none)));
     assertTrue(e.getMessage().contains("no checkpoint has a judged score"), e.getMessage());

@@ -58,6 +58,7 @@ class DialogueRunTest {
   void filledSheetsBecomeFigure7Rows() throws Exception {
     Path sheet = tmp.resolve("carol.csv");
     Files.writeString(sheet, "item,id,model,prompt,response,rating,rater,comment\n1,a/1,zero-shot,p,r,Fail,,\n2,a/2,zero-shot,p,r,Excellent,,\n3,a/1,tuned,p,r,Excellent,,\n4,a/2,tuned,p,r,pass,,\n5,a/3,tuned,p,r,,,\n");
+    Files.writeString(tmp.resolve(DialogueRun.TURN_PROMPTS), "{\"id\":\"a/1\",\"conversations\":[\"p\"]}\n{\"id\":\"a/2\",\"conversations\":[\"p\"]}\n{\"id\":\"a/3\",\"conversations\":[\"p\"]}\n");
     var rep = DialogueReport.rate(List.of(sheet), 200, new RunDir.Options(tmp.resolve("rated"), false, 42, -1));
     assertEquals(2, rep.absolute().size());
     var zero = rep.absolute().get(0);
