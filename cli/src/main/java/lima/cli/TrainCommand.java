@@ -10,6 +10,7 @@ import lima.core.UserException;
 import lima.train.fit.FineTune;
 import lima.train.fit.MemoryPlan;
 import lima.train.fit.TrainConfig;
+import lima.train.fit.TrainSetting;
 import lima.train.fit.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
     name = "train",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    modelTransformer = TrainCommand.SettingOptions.class,
     description = {
       "Fine-tune a LLaMA-family model on a tokenized dataset with the LIMA recipe (paper section 3).",
       "Defaults: 15 epochs, AdamW (0.9, 0.95, wd 0.1), lr 1e-5 -> 1e-6 linear, batch 32, residual dropout 0 -> 0.3, max-len 2048.",
@@ -37,24 +39,6 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "JSON file of settings (keys as the flags, e.g. {\"epochs\": 15, \"micro-batch\": 4}).")
   Path config;
-
-  @Option(names = "--epochs", description = "Epochs (default 15).") Integer epochs;
-  @Option(names = "--lr", description = "Initial learning rate (default 1e-5).") Double lr;
-  @Option(names = "--final-lr", description = "Learning rate at the last step, reached linearly (default 1e-6).") Double finalLr;
-  @Option(names = "--batch", description = "Examples per optimizer step (default 32; the paper uses 64 for smaller models).") Integer batch;
-  @Option(names = "--micro-batch", description = "Examples per forward/backward pass; gradients accumulate to --batch (default 1). Does not change the result beyond float rounding.") Integer microBatch;
-  @Option(names = "--weight-decay", description = "AdamW decoupled weight decay, not applied to norms and biases (default 0.1).") Double weightDecay;
-  @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
-  @Option(names = "--beta2", description = "AdamW beta2 (default 0.95).") Double beta2;
-  @Option(names = "--eps", description = "AdamW epsilon (default 1e-8).") Double eps;
-  @Option(names = "--dropout-top", description = "Residual dropout of the last layer; rises linearly from 0 at the first (default 0.3; the paper uses 0.2 for smaller models).") Double dropoutTop;
-  @Option(names = "--max-len", description = "Trim examples to this many tokens (default 2048).") Integer maxLen;
-  @Option(names = "--seed", description = "Seed of the data order and dropout (default 42).") Long seed;
-  @Option(names = "--save-every", description = "Also checkpoint every N optimizer steps (for --resume mid-epoch; 0: only after each epoch).") Integer saveEvery;
-  @Option(names = "--device", description = "cpu or gpu (default cpu).") String device;
-  @Option(names = "--clip", description = "Clip the global gradient norm to this value (0: off, the default).") Double clip;
-  @Option(names = "--threads", description = "CPU threads of the engine (0: the engine's default). Exact resume needs the same count.") Integer threads;
-  @Option(names = "--stop-after", description = "Stop (with a checkpoint) after N optimizer steps of this invocation; --resume goes on.") Integer stopAfter;
 
   @Option(names = "--resume", description = "Continue from the latest checkpoint in --out (epoch-K or step-N).")
   boolean resume;
@@ -76,26 +60,26 @@ public final class TrainCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The training settings given as flags (key -> typed value); the rest come from --config or the defaults. */
   Map<String, Object> flags() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("epochs", epochs);
-    m.put("lr", lr);
-    m.put("final-lr", finalLr);
-    m.put("batch", batch);
-    m.put("micro-batch", microBatch);
-    m.put("weight-decay", weightDecay);
-    m.put("beta1", beta1);
-    m.put("beta2", beta2);
-    m.put("eps", eps);
-    m.put("dropout-top", dropoutTop);
-    m.put("max-len", maxLen);
-    m.put("seed", seed);
-    m.put("save-every", saveEvery);
-    m.put("device", device);
-    m.put("clip", clip);
-    m.put("threads", threads);
-    m.put("stop-after", stopAfter);
+    CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+    for (TrainSetting s : TrainSetting.values()) if (pr.hasMatchedOption(s.flag())) m.put(s.key, pr.matchedOptionValue(s.flag(), null));
     return m;
+  }
+
+  /** Adds one option per {@link TrainSetting} (its flag, type and help), after the annotated ones. */
+  public static final class SettingOptions implements CommandLine.IModelTransformer {
+    @Override
+    public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+      for (TrainSetting s : TrainSetting.values())
+        spec.addOption(CommandLine.Model.OptionSpec.builder(s.flag())
+            .type(s.type.javaType)
+            .paramLabel(s.type == TrainSetting.Type.STRING ? "NAME" : s.type == TrainSetting.Type.DOUBLE ? "X" : "N")
+            .description(s.help + " (default " + s.defaultText() + ")")
+            .build());
+      return spec;
+    }
   }
 
   @Override

@@ -21,6 +21,14 @@ class TrainConfigFileTest {
   }
 
   @Test
+  void everyDeclaredSettingIsAFlag() throws Exception {
+    LimaRun r = LimaRun.of("train", "--help");
+    assertEquals(0, r.code(), r.err());
+    for (lima.train.fit.TrainSetting s : lima.train.fit.TrainSetting.values())
+      assertTrue(r.out().contains(s.flag() + "="), s.flag() + " missing from --help:\n" + r.out());
+  }
+
+  @Test
   void aBadNumberNamesTheKey() throws Exception {
     Path cfg = tmp.resolve("bad.json");
     Files.writeString(cfg, "{\"epochs\": \"many\"}");

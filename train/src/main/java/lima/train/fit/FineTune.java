@@ -31,8 +31,8 @@ public final class FineTune {
       run.stats().add("train", "steps", r.stepsDone());
       run.stats().note("last_loss", r.lastLoss());
       run.stats().note("finished", r.finished());
-      List<String> outputs = new ArrayList<>(List.of(Trainer.METRICS));
-      if (Files.isRegularFile(out.resolve(Trainer.LOSS_PNG))) outputs.add(Trainer.LOSS_PNG);
+      List<String> outputs = new ArrayList<>(List.of(Metrics.FILE));
+      if (Files.isRegularFile(out.resolve(Metrics.LOSS_PNG))) outputs.add(Metrics.LOSS_PNG);
       if (r.finished()) outputs.add("final/model.safetensors");
       run.finish("train", outputs, null);
       return r;

@@ -13,13 +13,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class LossChart {
   private LossChart() {}
 
-  public static void write(Path png, List<Trainer.Metric> metrics) throws IOException {
+  public static void write(Path png, List<Metrics.Metric> metrics) throws IOException {
     if (metrics.isEmpty()) return;
     System.setProperty("java.awt.headless", "true");
     XYChart chart = new XYChartBuilder().width(800).height(500).title("training loss").xAxisTitle("optimizer step").yAxisTitle("loss").build();
     chart.getStyler().setLegendVisible(false);
     // steps without trained tokens have no loss and are left out
-    List<Trainer.Metric> ok = metrics.stream().filter(m -> Double.isFinite(m.loss())).toList();
+    List<Metrics.Metric> ok = metrics.stream().filter(m -> Double.isFinite(m.loss())).toList();
     if (ok.isEmpty()) return;
     double[] x = new double[ok.size()];
     double[] y = new double[ok.size()];

@@ -185,11 +185,12 @@ class LlamaTrainingTest {
   }
 
   static TrainConfig cfg(double dropoutTop) {
-    return new TrainConfig(1, 1e-3, 1e-4, 4, 2, 0.1, 0.9, 0.95, 1e-8, dropoutTop, 2048, 3, 0, "cpu", 0, 0, 0);
+    return TrainConfig.of("epochs", 1, "lr", 1e-3, "final-lr", 1e-4, "batch", 4, "micro-batch", 2, "dropout-top", dropoutTop, "seed", 3);
   }
 
   static TrainConfig run(int epochs, int batch, double lr, double dropout, int stopAfter) {
-    return new TrainConfig(epochs, lr, lr / 10, batch, 2, 0.0, 0.9, 0.95, 1e-8, dropout, 2048, 11, 0, "cpu", 1.0, 0, stopAfter);
+    return TrainConfig.of("epochs", epochs, "lr", lr, "final-lr", lr / 10, "batch", batch, "micro-batch", 2, "weight-decay", 0.0, "dropout-top", dropout,
+        "seed", 11, "clip", 1.0, "stop-after", stopAfter);
   }
 
   static Trainer.Result train(TrainConfig c, Path model, Path data, Path out, boolean resume) throws Exception {
@@ -250,7 +251,7 @@ class LlamaTrainingTest {
     }
     assertTrue(Files.isRegularFile(tmp.resolve("out/epoch-15/optimizer.bin")));
     assertTrue(Files.isRegularFile(tmp.resolve("out/final/tokenizer_config.json")));
-    assertTrue(Files.isRegularFile(tmp.resolve("out/final/" + Trainer.DATASET_MANIFEST)));
+    assertTrue(Files.isRegularFile(tmp.resolve("out/final/" + lima.train.fit.Checkpoints.DATASET_MANIFEST)));
   }
 
   /** Greedy decoding until a stop id (included) or max new tokens. */

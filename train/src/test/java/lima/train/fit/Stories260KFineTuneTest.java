@@ -34,7 +34,7 @@ class Stories260KFineTuneTest {
     }
     assertEquals(8, tr.examples());
     assertEquals(512, tr.eotId(), "EOT follows the 512 SentencePiece pieces");
-    TrainConfig c = new TrainConfig(6, 2e-3, 2e-4, 4, 2, 0.1, 0.9, 0.95, 1e-8, 0.2, 192, 42, 0, "cpu", 1.0, 0, 0);
+    TrainConfig c = TrainConfig.of("epochs", 6, "lr", 2e-3, "final-lr", 2e-4, "batch", 4, "micro-batch", 2, "dropout-top", 0.2, "max-len", 192, "clip", 1.0);
     Path out = tmp.resolve("out");
     Trainer.Result r;
     try (RunDir run = RunDir.open(new RunDir.Options(out, false, 42, -1))) {
@@ -54,10 +54,10 @@ class Stories260KFineTuneTest {
   }
 
   /** Token-weighted mean loss of some steps (a step without trained tokens has no loss). */
-  static double epochLoss(List<Trainer.Metric> steps) {
+  static double epochLoss(List<Metrics.Metric> steps) {
     double sum = 0;
     long n = 0;
-    for (Trainer.Metric m : steps)
+    for (Metrics.Metric m : steps)
       if (m.trainedTokens() > 0) {
         sum += m.loss() * m.trainedTokens();
         n += m.trainedTokens();

@@ -59,7 +59,8 @@ class TrainerTest {
   static final Trainer.ModelLoader TOY = (dir, mgr, dev, cfg, minVocab) -> ToyModel.load(dir, mgr, dev);
 
   static TrainConfig cfg(int epochs, int batch, int micro, double lr, int stopAfter, int saveEvery) {
-    return new TrainConfig(epochs, lr, lr / 10, batch, micro, 0.1, 0.9, 0.95, 1e-8, 0.3, 2048, 7, saveEvery, "cpu", 0, 0, stopAfter);
+    return TrainConfig.of("epochs", epochs, "lr", lr, "final-lr", lr / 10, "batch", batch, "micro-batch", micro, "seed", 7, "save-every", saveEvery,
+        "stop-after", stopAfter);
   }
 
   static Trainer.Result train(TrainConfig c, Path model, Path data, Path out, boolean resume) throws Exception {
@@ -141,6 +142,14 @@ class TrainerTest {
     train(cfg(2, 5, 5, 1e-2, 1, 0), model, data, tmp.resolve("o"), false);
     var e = assertThrows(UserException.class, () -> train(cfg(2, 4, 4, 1e-2, 0, 0), model, data, tmp.resolve("o"), true));
     assertTrue(e.getMessage().contains("batch"), e.getMessage());
+  }
+
+  @Test
+  void trainingDoesNotTrimButRefusesExamplesLongerThanMaxLen(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 4);
+    Path data = writeData(tmp.resolve("d"), toyData(10, 9)); // 4 to 14 tokens
+    var e = assertThrows(UserException.class, () -> train(cfg(1, 5, 5, 1e-2, 0, 0).with("max-len", 8), model, data, tmp.resolve("o"), false));
+    assertTrue(e.getMessage().contains("more than --max-len 8") && e.getMessage().contains("lima tokenize"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,155 @@
+package lima.train.fit;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * The settings of {@code lima train}, declared once. Each entry is a flag {@code --KEY}, a key of
+ * the {@code --config} file, a key of {@code config} in {@code manifest.json} and {@code
+ * trainer-state.json}, and a row of the settings table in docs/train.md ({@link #markdownTable}, kept
+ * in step by a test). {@link Resume#SAME} entries must be equal when a run is resumed. Adding a
+ * setting (for instance one only an engine reads) is one entry here; {@link TrainConfig} holds the
+ * values.
+ */
+public enum TrainSetting {
+  EPOCHS("epochs", Type.INT, 15, Resume.SAME, v -> v.intValue() >= 1, ">= 1", "Epochs (paper: 15)."),
+  LR("lr", Type.DOUBLE, 1e-5, Resume.SAME, v -> v.doubleValue() > 0, "> 0", "Initial learning rate (paper: 1e-5)."),
+  FINAL_LR("final-lr", Type.DOUBLE, 1e-6, Resume.SAME, v -> v.doubleValue() >= 0, "in [0, lr]",
+      "Learning rate of the last optimizer step, reached linearly; no warmup (paper: 1e-6)."),
+  BATCH("batch", Type.INT, 32, Resume.SAME, v -> v.intValue() >= 1, ">= 1",
+      "Examples per optimizer step (paper: 32; 64 for the smaller models)."),
+  MICRO_BATCH("micro-batch", Type.INT, 1, Resume.SAME, v -> v.intValue() >= 1, "in [1, batch]",
+      "Examples per forward/backward pass; gradients accumulate until --batch examples are done. Changes speed and memory, not the result (beyond float rounding)."),
+  WEIGHT_DECAY("weight-decay", Type.DOUBLE, 0.1, Resume.SAME, v -> v.doubleValue() >= 0, ">= 0",
+      "AdamW decoupled weight decay (paper), applied to matrices only, not to norm weights and biases."),
+  BETA1("beta1", Type.DOUBLE, 0.9, Resume.SAME, v -> v.doubleValue() >= 0 && v.doubleValue() < 1, "in [0, 1)", "AdamW beta1 (paper: 0.9)."),
+  BETA2("beta2", Type.DOUBLE, 0.95, Resume.SAME, v -> v.doubleValue() >= 0 && v.doubleValue() < 1, "in [0, 1)", "AdamW beta2 (paper: 0.95)."),
+  EPS("eps", Type.DOUBLE, 1e-8, Resume.SAME, v -> v.doubleValue() > 0, "> 0", "AdamW epsilon."),
+  DROPOUT_TOP("dropout-top", Type.DOUBLE, 0.3, Resume.SAME, v -> v.doubleValue() >= 0 && v.doubleValue() < 1, "in [0, 1)",
+      "Residual dropout of the last layer; layer i of L gets dropout-top * i / (L-1), 0 at the first (paper: 0.3 for 65B, 0.2 for smaller models)."),
+  MAX_LEN("max-len", Type.INT, 2048, Resume.FREE, v -> v.intValue() >= 2, ">= 2",
+      "Longest example allowed, in tokens (paper: 2048). Trimming happens in lima tokenize, not here: a dataset with a longer example is refused. With --plan: the sequence length of the estimate."),
+  SEED("seed", Type.LONG, 42L, Resume.SAME, v -> true, "a whole number", "Seed of the data order and of dropout."),
+  SAVE_EVERY("save-every", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
+      "Also checkpoint every N optimizer steps as OUT/step-N/, so --resume can continue mid-epoch (0: only after each epoch)."),
+  DEVICE("device", Type.STRING, "cpu", Resume.FREE, v -> true, "cpu or gpu", "cpu or gpu."),
+  CLIP("clip", Type.DOUBLE, 0.0, Resume.SAME, v -> v.doubleValue() >= 0, ">= 0 (0: off)",
+      "Clip the global gradient L2 norm to this value before the update (0: off)."),
+  THREADS("threads", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
+      "CPU threads of the engine (0: the engine's default). Exact resume needs the same count."),
+  STOP_AFTER("stop-after", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
+      "Stop after N optimizer steps of this invocation, with a step checkpoint; --resume goes on (0: run to the end).");
+
+  /** How a value is typed on the command line and in the config file. */
+  public enum Type {
+    INT(Integer.class), LONG(Long.class), DOUBLE(Double.class), STRING(String.class);
+
+    public final Class<?> javaType;
+
+    Type(Class<?> javaType) {
+      this.javaType = javaType;
+    }
+  }
+
+  /** Whether a resumed run must use the same value as the checkpoint (SAME) or may change it (FREE). */
+  public enum Resume { SAME, FREE }
+
+  public final String key;
+  public final Type type;
+  public final Object defaultValue;
+  public final Resume resume;
+  private final Predicate<Number> valid;
+  /** The allowed values, as the error message says them ("must be ..."). */
+  public final String must;
+  public final String help;
+
+  TrainSetting(String key, Type type, Object defaultValue, Resume resume, Predicate<Number> valid, String must, String help) {
+    this.key = key;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.resume = resume;
+    this.valid = valid;
+    this.must = must;
+    this.help = help;
+  }
+
+  /** The flag, {@code --key}. */
+  public String flag() {
+    return "--" + key;
+  }
+
+  /** Every key, in declaration order. */
+  public static List<String> keys() {
+    return Arrays.stream(values()).map(s -> s.key).toList();
+  }
+
+  /** The setting of config key or flag name {@code key} ({@code _} accepted for {@code -}), or null. */
+  public static TrainSetting byKey(String key) {
+    String k = key.startsWith("--") ? key.substring(2) : key;
+    k = k.replace('_', '-');
+    for (TrainSetting s : values()) if (s.key.equals(k)) return s;
+    return null;
+  }
+
+  /**
+   * {@code raw} (a number, a string from a flag or a JSON file) as this setting's type, checked
+   * against its bounds; a bad value is a {@link lima.core.UserException} naming the key.
+   */
+  public Object parse(Object raw) {
+    Object v = switch (type) {
+      case STRING -> String.valueOf(raw);
+      case LONG -> {
+        if (raw instanceof Number n && !(raw instanceof Double) && !(raw instanceof Float)) yield n.longValue();
+        try {
+          yield Long.parseLong(String.valueOf(raw).strip());
+        } catch (NumberFormatException e) {
+          throw new lima.core.UserException(key + " must be a whole number, got \"" + raw + "\"");
+        }
+      }
+      case INT -> {
+        double d = number(raw);
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw new lima.core.UserException(key + " must be a whole number, got " + raw);
+        yield (int) d;
+      }
+      case DOUBLE -> number(raw);
+    };
+    if (type == Type.STRING) {
+      String s = ((String) v).toLowerCase(Locale.ROOT);
+      if (this == DEVICE && !s.equals("cpu") && !s.equals("gpu")) throw new lima.core.UserException(key + " must be " + must + ", got " + raw);
+      return s;
+    }
+    if (!valid.test((Number) v)) throw new lima.core.UserException(key + " must be " + must + ", got " + v);
+    return v;
+  }
+
+  private double number(Object raw) {
+    if (raw instanceof Number n) return n.doubleValue();
+    try {
+      return Double.parseDouble(String.valueOf(raw).strip());
+    } catch (NumberFormatException e) {
+      throw new lima.core.UserException(key + " must be a number, got \"" + raw + "\"");
+    }
+  }
+
+  /** The default as docs/train.md shows it. */
+  public String defaultText() {
+    return switch (type) {
+      case DOUBLE -> {
+        double d = (Double) defaultValue;
+        yield d == 0 ? "0" : d == Math.rint(d) && Math.abs(d) < 1e6 ? Long.toString((long) d) : Math.abs(d) < 1e-3 ? String.format(Locale.ROOT, "%.0e", d).replace("e-0", "e-") : Double.toString(d);
+      }
+      default -> String.valueOf(defaultValue);
+    };
+  }
+
+  /** The settings table of docs/train.md: option, default, whether --resume needs it unchanged, meaning. */
+  public static String markdownTable() {
+    StringBuilder b = new StringBuilder("| option | default | on --resume | meaning |\n|---|---|---|---|\n");
+    for (TrainSetting s : values())
+      b.append("| `").append(s.flag()).append("` | ").append(s.defaultText()).append(" | ").append(s.resume == Resume.SAME ? "same" : "may change")
+          .append(" | ").append(s.help.replace("|", "\\|")).append(" |\n");
+    return b.toString();
+  }
+}
