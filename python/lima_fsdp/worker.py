@@ -8,9 +8,9 @@ Sharding: ``fully_shard`` on every decoder layer and on the root (FSDP2), bf16 p
 reduction (MixedPrecisionPolicy) or plain fp32, optional CPUOffloadPolicy, optional activation checkpointing
 per layer. AdamW (torch.optim.AdamW, decay on matrices only) updates the fp32 sharded master weights.
 
-Loss: each micro-batch contributes sum(-log p(target) * trained) / trained tokens of the global batch; every
-rank's gradient is scaled by the world size so that FSDP's average over ranks is the sum over the global batch,
-which is exactly the loss of lima's DJL engine.
+Loss: each micro-batch contributes sum(-log p(target) * trained) / trained tokens of the global batch, and the
+ranks' gradients add up (scaled by the world size where FSDP averages; see _calibrate_reduction), which is
+exactly the loss of lima's DJL engine.
 
 Outputs (rank 0 unless said): ``metrics.jsonl`` appended per step, checkpoints ``epoch-K/`` and ``step-N/``
 written to ``.NAME.tmp/`` and renamed (Hugging Face weights gathered one tensor at a time, plus ``dcp/``, a
@@ -207,6 +207,7 @@ class Worker:
                 dt = dt.cpu()
             sharded[name] = torch.nn.Parameter(dt)
         model.load_state_dict(sharded, assign=True, strict=True)
+        self.grad_scale = self._calibrate_reduction(mp, offload)
         self.model = model
         self.cfg = cfg
         params = model.hf_parameters()
@@ -217,6 +218,28 @@ class Worker:
         self.opt = torch.optim.AdamW(
             [{"params": decay, "weight_decay": float(c["weight-decay"])}, {"params": no_decay, "weight_decay": 0.0}],
             lr=float(c["lr"]), betas=(float(c["beta1"]), float(c["beta2"])), eps=float(c["eps"]), foreach=False)
+
+    def _calibrate_reduction(self, mp, offload):
+        """The factor that makes FSDP's gradient reduction a sum over ranks.
+
+        FSDP2 averages gradients over ranks with the backend's AVG where it has one (NCCL) and some versions and
+        backends sum instead (gloo's reduce-scatter has no AVG). The LIMA loss is a sum over the global batch
+        divided by its trained tokens, so the ranks' gradients must add up: one backward pass of a one-row-per-rank
+        module through the same FSDP settings shows what the reduction does, whatever the torch version."""
+        torch = self.torch
+        from torch.distributed.fsdp import fully_shard
+
+        probe = torch.nn.Linear(1, self.world, bias=False, device=self.device)
+        with torch.no_grad():
+            probe.weight.fill_(1.0)
+        fully_shard(probe, mesh=self.mesh, mp_policy=mp, offload_policy=offload)
+        probe(torch.ones(1, 1, device=self.device)).sum().backward()
+        got = float(probe.weight.grad.to_local().float().sum().item())
+        if abs(got - self.world) < 1e-6:
+            return 1.0
+        if abs(got - 1.0) < 1e-6:
+            return float(self.world)
+        raise RunError(f"FSDP reduced a gradient of 1 per rank over {self.world} ranks to {got}; cannot tell sum from mean")
 
     def _load_dcp(self, folder):
         import torch.distributed.checkpoint as dcp
@@ -288,7 +311,7 @@ class Worker:
                     share = summed / torch.tensor(float(trained_total), dtype=torch.float32, device=self.device)
                     if n_trained > 0:
                         loss_part += share.item()
-                    (share * self.world).backward()
+                    (share * self.grad_scale).backward() if self.grad_scale != 1.0 else share.backward()
             else:
                 for m in mine:
                     for i in m["ids"]:

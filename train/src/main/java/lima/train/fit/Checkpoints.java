@@ -147,6 +147,10 @@ public final class Checkpoints {
    */
   public long resumable(Path ckpt) throws IOException {
     JsonNode st = Json.MAPPER.readTree(ckpt.resolve(STATE).toFile());
+    String engine = st.path("engine").asText(st.path("config").path("engine").asText("djl"));
+    if (!engine.equals(config.engine()))
+      throw new UserException("--resume: " + ckpt + " was written by the " + engine + " engine, this run asks for --engine " + config.engine()
+          + "; a checkpoint resumes only on its own engine (its final weights load anywhere as a model folder)");
     String diff = config.differenceFrom(st.path("config"));
     if (diff != null)
       throw new UserException("--resume: " + ckpt + " was trained with " + diff + "; resume with the same settings (or start a new --out)");

@@ -213,6 +213,11 @@ public record MemoryPlan(Shape model, int microBatch, int seqLen, long deviceByt
     sb.append(String.format(Locale.ROOT, "  %-16s %10s%n", what, gib(bytes)));
   }
 
+  /** Bytes as MiB or GiB with two decimals, as the plans print them. */
+  public static String gibOf(long bytes) {
+    return gib(bytes);
+  }
+
   static String gib(long bytes) {
     if (bytes < (1L << 30)) return String.format(Locale.ROOT, "%.2f MiB", bytes / (double) (1L << 20));
     return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));

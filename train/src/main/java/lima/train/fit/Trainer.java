@@ -147,8 +147,8 @@ public final class Trainer {
           dataDir, longest, maxPositions, maxPositions));
   }
 
-  /** Seed of the engine generator for micro-batch {@code micro} of optimizer step {@code step}. */
-  static int dropoutSeed(long seed, long step, int micro) {
+  /** Seed of the engine generator for micro-batch {@code micro} of optimizer step {@code step} (both engines use it). */
+  public static int dropoutSeed(long seed, long step, int micro) {
     return (int) Hashing.key(seed, "dropout/" + step + "/" + micro);
   }
 
