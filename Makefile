@@ -15,14 +15,20 @@ MVN_TEST := mvn -B --no-transfer-progress -Dlima.commit=$(COMMIT) -Dstyle.color=
   -Dorg.slf4j.simpleLogger.log.org.apache.maven.plugins.shade=warn
 LIMA := bin/lima
 OUT ?= out
+# The Python of `lima train --engine fsdp` and its tests: a venv with python/requirements.txt (torch, numpy).
+# `make venv` creates it once; afterwards it is a quick no-op (a stamp named by the requirements' hash).
+LIMA_VENV ?= $(HOME)/.cache/lima/venv-torch2.7.1
+LIMA_PYTHON := $(LIMA_VENV)/bin/python
+VENV_STAMP := $(LIMA_VENV)/.lima-requirements-$(shell sha256sum python/requirements.txt 2>/dev/null | cut -c1-16)
 
-.PHONY: build test test-all demo bench lima-data clean help
+.PHONY: build test test-all demo bench lima-data clean help venv
 
 help:
 	@echo "make build     build everything, leaves bin/lima"
 	@echo "make demo      run the main job on the bundled samples in data/samples/ (writes $(OUT)/demo)"
 	@echo "make test      the default test suite (fast; real-data tests run when ../shared/real is there)"
 	@echo "make test-all  every test, slow ones included"
+	@echo "make venv      the Python venv of the fsdp engine (LIMA_VENV=$(LIMA_VENV))"
 	@echo "make bench     benchmarks (prints figures; writes bench/out/)"
 	@echo "make lima-data DUMPS=dir   the whole LIMA curation from raw files"
 
@@ -30,11 +36,19 @@ build:
 	$(MVN) -DskipTests install
 	@test -f cli/target/lima.jar && echo "built: bin/lima ($$($(LIMA) --version | head -1))"
 
-test:
-	$(MVN_TEST) install
+test: venv
+	$(MVN_TEST) -Dlima.python=$(LIMA_PYTHON) install
 
-test-all:
-	$(MVN_TEST) -Dlima.test.excludedGroups=none install
+test-all: venv
+	$(MVN_TEST) -Dlima.test.excludedGroups=none -Dlima.python=$(LIMA_PYTHON) install
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): python/requirements.txt
+	@test -x $(LIMA_PYTHON) || python3 -m venv $(LIMA_VENV)
+	$(LIMA_PYTHON) -m pip install --disable-pip-version-check --no-input -q -r python/requirements.txt
+	@rm -f $(LIMA_VENV)/.lima-requirements-* && touch $@
+	@echo "venv: $(LIMA_VENV) ($$($(LIMA_PYTHON) -c 'import torch; print("torch", torch.__version__)'))"
 
 demo: build
 	bash data/demo.sh $(OUT)/demo

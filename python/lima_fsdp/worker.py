@@ -265,6 +265,9 @@ class Worker:
         if resume is not None:
             self._load_dcp(resume["checkpoint"])
         self.model.train()
+        print("residual dropout per layer: " + json.dumps(self.model.residual_dropout()), flush=True)
+        print(f"world {self.world}, device {self.device}, dtype {spec['settings']['dtype']}, cpu offload {self.offload}, "
+              f"activation checkpointing {self.model.activation_checkpointing}, gradient scale {self.grad_scale}", flush=True)
         ds = Dataset(spec["data"]["path"])
         max_len = int(spec["max_len"])
         steps = spec["steps"]
@@ -276,7 +279,8 @@ class Worker:
         clip = float(spec["config"].get("clip", 0))
         if self.rank == 0:
             _emit(self.events, {"event": "start", "world": self.world, "torch": torch.__version__, "step": done, "total": total,
-                                "dtype": spec["settings"]["dtype"], "device": spec["settings"]["device"]})
+                                "dtype": spec["settings"]["dtype"], "device": spec["settings"]["device"],
+                                "dropout": self.model.residual_dropout()})
         this_run = 0
         last_loss = None
         for st in steps[done:]:
