@@ -19,7 +19,8 @@ class FsdpPlanTest {
     // 1,045 GB of state over GPUs that keep ~60 GB free beside two gathered layers and the activations
     assertTrue(ac >= 14 && ac <= 20, "GPUs with activation checkpointing: " + ac);
     assertEquals((ac + 7) / 8, p.nodes(ac));
-    assertTrue(p.gpus(false) > ac, "without checkpointing the activations take room: " + p.gpus(false));
+    // without checkpointing, 80 layers of bf16 activations of 2,048 tokens (~64 GB) leave no room on an 80 GB GPU
+    assertEquals(-1, p.gpus(false));
     assertTrue(p.offloadFits(true));
     assertTrue(p.hostBytesPerNode(1, true) > 16 * 65_285_660_672L, "offload keeps the whole state in the node's memory");
     assertTrue(p.perGpuBytes(16, false, true) <= p.usableGpuBytes());
