@@ -23,7 +23,8 @@ class FsdpPlanTest {
     assertEquals(-1, p.gpus(false));
     assertTrue(p.offloadFits(true));
     assertTrue(p.hostBytesPerNode(1, true) > 16 * 65_285_660_672L, "offload keeps the whole state in the node's memory");
-    assertTrue(p.perGpuBytes(16, false, true) <= p.usableGpuBytes());
+    assertTrue(p.perGpuBytes(ac, false, true) <= p.usableGpuBytes());
+    assertTrue(p.perGpuBytes(ac - 1, false, true) > p.usableGpuBytes(), "the fewest GPUs");
     assertEquals(14 * 65_285_660_672L, p.checkpointBytes());
     double h = p.hours(16);
     assertTrue(h > 0.2 && h < 5, "hours " + h);
