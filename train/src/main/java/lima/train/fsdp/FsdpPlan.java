@@ -110,6 +110,11 @@ public record FsdpPlan(MemoryPlan.Shape model, int microBatch, int seqLen, boole
     return model.parameters() * actBytes() + 12 * model.parameters();
   }
 
+  /** Disk for the whole run: every epoch's Hugging Face weights, the sharded state (dcp/) of the latest checkpoint only. */
+  public long runDiskBytes() {
+    return epochs * model.parameters() * actBytes() + 12 * model.parameters();
+  }
+
   /** Model FLOPs of the run: 6 per parameter and token, plus attention (12 x layers x hidden x context per token). */
   public double runFlops() {
     double meanLen = examples == 0 ? seqLen : Math.min(seqLen, (double) tokensPerEpoch / examples);
@@ -133,6 +138,7 @@ public record FsdpPlan(MemoryPlan.Shape model, int microBatch, int seqLen, boole
     m.put("gpus_per_node", gpusPerNode);
     m.put("state_bytes", stateBytes());
     m.put("checkpoint_bytes", checkpointBytes());
+    m.put("run_disk_bytes", runDiskBytes());
     m.put("run_flops", runFlops());
     m.put("gpu_flops", gpuFlops);
     m.put("mfu", mfu);
@@ -166,7 +172,8 @@ public record FsdpPlan(MemoryPlan.Shape model, int microBatch, int seqLen, boole
     sb.append(String.format(Locale.ROOT, "  per GPU: gathered layers and root           %s%n", MemoryPlan.gibOf(gatheredBytes())));
     sb.append(String.format(Locale.ROOT, "  per GPU: activations                        %s (%s with activation checkpointing)%n",
         MemoryPlan.gibOf(activationBytes(false)), MemoryPlan.gibOf(activationBytes(true))));
-    sb.append(String.format(Locale.ROOT, "  one checkpoint on disk                      %s (HF weights + dcp/)%n", MemoryPlan.gibOf(checkpointBytes())));
+    sb.append(String.format(Locale.ROOT, "  one checkpoint on disk                      %s (HF weights + dcp/); the run: %s (dcp/ only in the latest)%n",
+        MemoryPlan.gibOf(checkpointBytes()), MemoryPlan.gibOf(runDiskBytes())));
     sb.append(String.format(Locale.ROOT, "GPUs of %s (%s usable), %d per node:%n", MemoryPlan.gibOf(gpuBytes), MemoryPlan.gibOf(usableGpuBytes()), gpusPerNode));
     for (boolean offload : new boolean[] {false, true})
       for (boolean ac : new boolean[] {false, true}) {

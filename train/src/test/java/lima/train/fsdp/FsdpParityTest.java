@@ -60,6 +60,7 @@ class FsdpParityTest {
         "epoch-2/trainer-state.json", "final/model.safetensors", "final/config.json", "final/tokenizer.json", "final/dataset-manifest.json",
         "final/dcp/.metadata", "logs/rank-0.log", "logs/rank-1.log"})
       assertTrue(Files.isRegularFile(fsdp.resolve(f)), f);
+    assertFalse(Files.exists(fsdp.resolve("epoch-1/dcp")), "only the latest checkpoint keeps its sharded state");
     assertEquals(101, LlamaConfig.read(fsdp.resolve("final")).vocabSize(), "embedding and head grown by the EOT row");
     assertEquals(LlamaConfig.read(djl.resolve("final")), LlamaConfig.read(fsdp.resolve("final")));
     var st = Parity.state(fsdp.resolve("final"));
