@@ -165,7 +165,6 @@ class Worker:
 
     def _build(self, resume):
         torch = self.torch
-        from torch.distributed.fsdp import CPUOffloadPolicy, MixedPrecisionPolicy, OffloadPolicy, fully_shard
         from torch.distributed.tensor import distribute_tensor
 
         from . import model as M
@@ -177,11 +176,7 @@ class Worker:
             model = M.Llama(cfg)
         model.set_residual_dropout(spec["dropout"])
         model.activation_checkpointing = bool(spec["settings"].get("activation_checkpointing", False))
-        mp = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32) if self.dtype == torch.bfloat16 else MixedPrecisionPolicy()
-        offload = CPUOffloadPolicy() if self.offload else OffloadPolicy()
-        for layer in model.model.layers:
-            fully_shard(layer, mesh=self.mesh, mp_policy=mp, offload_policy=offload)
-        fully_shard(model, mesh=self.mesh, mp_policy=mp, offload_policy=offload)
+        mp, offload = shard(model, self.mesh, self.dtype == torch.bfloat16, self.offload)
 
         # Weights: each rank reads its own rows of every tensor from the memory-mapped safetensors (no rank
         # holds the whole model); the EOT rows are grown from the mean row exactly as lima does. On resume the
@@ -451,6 +446,21 @@ class Worker:
                     shutil.rmtree(os.path.join(out, f, "dcp"), ignore_errors=True)
             _emit(self.events, {"event": "checkpoint", "name": name, "step": step})
         self.dist.barrier()
+
+
+def shard(model, mesh, bf16, offload):
+    """FSDP2 as the engine applies it: fully_shard on every decoder layer, then on the root (embedding, final norm,
+    head); bf16 parameters with fp32 gradient reduction (MixedPrecisionPolicy) or plain fp32; CPUOffloadPolicy
+    when asked. Returns the (mixed precision, offload) policies."""
+    import torch
+    from torch.distributed.fsdp import CPUOffloadPolicy, MixedPrecisionPolicy, OffloadPolicy, fully_shard
+
+    mp = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32) if bf16 else MixedPrecisionPolicy()
+    off = CPUOffloadPolicy() if offload else OffloadPolicy()
+    for layer in model.model.layers:
+        fully_shard(layer, mesh=mesh, mp_policy=mp, offload_policy=off)
+    fully_shard(model, mesh=mesh, mp_policy=mp, offload_policy=off)
+    return mp, off
 
 
 def _diverged(step, epoch, what):

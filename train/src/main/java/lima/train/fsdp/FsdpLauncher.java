@@ -222,13 +222,13 @@ public final class FsdpLauncher {
         return Long.MAX_VALUE;
       }
     }));
-    Path chosen = root >= 0 && Files.isRegularFile(logs.resolve("error-rank-" + root + ".txt")) ? logs.resolve("error-rank-" + root + ".txt")
+    // torchrun's root cause is the rank that failed first; the others' errors (a closed connection) only follow from it
+    Path chosen = root >= 0 ? (Files.isRegularFile(logs.resolve("error-rank-" + root + ".txt")) ? logs.resolve("error-rank-" + root + ".txt") : null)
         : errors.isEmpty() ? null : errors.get(0);
     if (chosen != null) {
       String msg = firstLine(Files.readString(chosen, StandardCharsets.UTF_8));
       String rank = chosen.getFileName().toString().replaceAll("\\D", "");
-      int code = msg.contains("training diverged") ? ExitCodes.SOFTWARE : ExitCodes.SOFTWARE;
-      return new UserException(msg + " (full log: " + logs.resolve("rank-" + rank + ".log") + ")", code);
+      return new UserException(msg + " (full log: " + logs.resolve("rank-" + rank + ".log") + ")", ExitCodes.SOFTWARE);
     }
     if (root >= 0) {
       int x = Integer.parseInt(exit);

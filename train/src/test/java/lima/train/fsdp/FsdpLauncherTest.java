@@ -87,6 +87,8 @@ class FsdpLauncherTest {
           traceback : Signal 9 (SIGKILL) received by PID 21673
         ============================================================
         """);
+    // rank 0 saw the connection close after rank 1 died: the root cause wins over that follow-on error
+    Files.writeString(logs.resolve("error-rank-0.txt"), "rank 0: RuntimeError: Connection closed by peer\n");
     UserException e = FsdpLauncher.failure(logs, logs.resolve("launcher.log"), 1);
     assertEquals("rank 1 was killed by signal 9 (SIGKILL; out of memory?); every rank was stopped (full log: " + logs.resolve("rank-1.log") + ")", e.getMessage());
     // a rank that left its one-line error: that line, even if another rank also wrote one later
