@@ -68,7 +68,13 @@ def forward_check(cfg_dict, c, sd, device, dtype, length):
         a = ours(ids).float()
         b = hf(ids).logits.float()
     d = (a - b).abs()
-    return {"forward_check_dtype": str(dtype).replace("torch.", ""), "forward_check_length": length, "transformers": transformers.__version__,
+    scale = b.abs().mean().item()
+    top1 = (a.argmax(-1) == b.argmax(-1)).float().mean().item()
+    if dtype == torch.float32:
+        ok = d.max().item() <= 1e-4 * (1 + scale)
+    else:  # bf16: rounding of 8-bit mantissas through every layer; same logits to ~1% and the same argmax almost always
+        ok = d.mean().item() <= 0.02 * scale + 1e-3 and top1 >= 0.95
+    return {"forward_check": "pass" if ok else "FAIL","forward_check_dtype": str(dtype).replace("torch.", ""), "forward_check_length": length, "transformers": transformers.__version__,
             "logits_max_abs_diff": float(f"{d.max().item():.3g}"), "logits_mean_abs_diff": float(f"{d.mean().item():.3g}"),
             "logits_mean_abs": float(f"{b.abs().mean().item():.4g}"), "top1_agreement": round((a.argmax(-1) == b.argmax(-1)).float().mean().item(), 5)}
 
@@ -155,6 +161,10 @@ def main():
         for k, v in out.items():
             print(f"{k}={v}")
         print("json=" + json.dumps(out))
+        if any(v == "FAIL" for v in out.values()):
+            print("forward check FAILED: the worker's LLaMA differs from transformers' beyond the tolerance", file=sys.stderr)
+            dist.destroy_process_group()
+            return 1
     dist.destroy_process_group()
     return 0
 
