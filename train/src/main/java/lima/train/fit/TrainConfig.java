@@ -104,16 +104,16 @@ public final class TrainConfig {
   public boolean cpuOffload() { return (Boolean) values.get(CPU_OFFLOAD); }
   public String python() { return (String) values.get(PYTHON); }
 
-  /** The compute dtype, "bf16" or "fp32": --dtype, where auto is bf16 on gpu and fp32 on cpu. */
+  /** The compute dtype, "bf16" or "fp32": --dtype, where auto is bf16 for the fsdp engine on gpu, else fp32 (the djl engine is fp32). */
   public String dtype() {
     String d = (String) values.get(DTYPE);
-    return d.equals("auto") ? (device().equals("gpu") ? "bf16" : "fp32") : d;
+    return d.equals("auto") ? (engine().equals("fsdp") && device().equals("gpu") ? "bf16" : "fp32") : d;
   }
 
-  /** --activation-checkpointing, where auto is on for gpu and off for cpu. */
+  /** --activation-checkpointing, where auto is on for the fsdp engine on gpu, else off. */
   public boolean activationCheckpointing() {
     String a = (String) values.get(ACTIVATION_CHECKPOINTING);
-    return a.equals("auto") ? device().equals("gpu") : a.equals("on");
+    return a.equals("auto") ? engine().equals("fsdp") && device().equals("gpu") : a.equals("on");
   }
 
   /** Dropout of residual branch {@code layer} of {@code layers}: linear from 0 (first) to dropoutTop (last). */
