@@ -49,6 +49,7 @@ public final class FsdpEngine {
     if (!Files.isDirectory(model)) throw new UserException(model + ": --model is not a folder");
     if (!Files.isRegularFile(data.resolve(TokenizedDataset.INDEX)))
       throw new UserException(data + ": --data is not a tokenized dataset (run lima tokenize first)");
+    if (c.nodeRank() > 0 && !printLaunch) return follow(c, out, w);
     try (RunDir run = RunDir.open(new RunDir.Options(out, force || resume, c.seed(), -1))) {
       c.toMap().forEach(run::config);
       run.config("model", model.toString()).config("data", data.toString()).config("resume", resume);
@@ -119,6 +120,39 @@ public final class FsdpEngine {
       run.finish("train", outputs, null);
       return new Trainer.Result(steps, total, o.finished(), last, lines);
     }
+  }
+
+  /**
+   * Node rank > 0 of a multi-node run started with lima on every node: node 0's lima owns OUT (lock, manifest,
+   * run spec, worker); this one waits for a run spec written after it started, then runs this node's ranks.
+   */
+  static Trainer.Result follow(TrainConfig c, Path out, PrintWriter w) throws IOException {
+    Path spec = out.resolve(RunSpec.FILE);
+    long started = System.currentTimeMillis() - 2000; // file times may be coarse
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (!(Files.isRegularFile(spec) && Files.getLastModifiedTime(spec).toMillis() >= started
+        && Files.isRegularFile(out.resolve(WorkerPackage.DIR).resolve("lima_fsdp/worker.py")))) {
+      if (System.nanoTime() > deadline)
+        throw new UserException(out + ": node 0 wrote no run spec in 10 minutes; start lima on node 0 with the same --out (a file system all nodes share)");
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UserException("interrupted while waiting for node 0's run spec");
+      }
+    }
+    JsonNode n = Json.MAPPER.readTree(spec.toFile());
+    long total = n.path("total_steps").asLong();
+    Path worker = out.toAbsolutePath().normalize().resolve(WorkerPackage.DIR);
+    FsdpLauncher.check(c.python(), worker);
+    FsdpLauncher.Outcome o = FsdpLauncher.run(c, out, worker, spec, ev -> {});
+    w.printf(Locale.ROOT, "node %d: its %d rank(s) are done; node 0 reports the run%n", c.nodeRank(), c.nprocPerNode());
+    w.flush();
+    List<Metrics.Metric> lines = Metrics.read(out.resolve(Metrics.FILE));
+    long steps = lines.isEmpty() ? 0 : lines.get(lines.size() - 1).step();
+    double last = Double.NaN;
+    for (Metrics.Metric m : lines) if (Double.isFinite(m.loss())) last = m.loss();
+    return new Trainer.Result(steps, total, o.finished() || Files.isDirectory(out.resolve(Checkpoints.FINAL)), last, lines);
   }
 
   private static void onEvent(JsonNode ev, TrainConfig c, Path out, Progress progress, long first) {

@@ -126,10 +126,12 @@ public final class FsdpLauncher {
   public static Outcome run(TrainConfig c, Path out, Path workerRoot, Path spec, Consumer<JsonNode> onEvent) throws IOException {
     Path logs = out.resolve(LOGS);
     Files.createDirectories(logs);
-    try (Stream<Path> s = Files.list(logs)) {
-      for (Path p : s.toList()) if (p.getFileName().toString().startsWith("error-rank-")) Files.delete(p);
+    if (c.nodeRank() == 0) {
+      try (Stream<Path> s = Files.list(logs)) {
+        for (Path p : s.toList()) if (p.getFileName().toString().startsWith("error-rank-")) Files.deleteIfExists(p);
+      }
     }
-    Path launcherLog = logs.resolve(LAUNCHER_LOG);
+    Path launcherLog = logs.resolve(c.nodeRank() == 0 ? LAUNCHER_LOG : "launcher-node-" + c.nodeRank() + ".log");
     ProcessBuilder pb = new ProcessBuilder(command(c, c.nodeRank(), spec));
     pb.environment().put("PYTHONPATH", pythonPath(workerRoot));
     pb.environment().put("LIMA_LAUNCHER_PID", Long.toString(ProcessHandle.current().pid()));
