@@ -56,9 +56,12 @@ class TrainFsdpCommandTest {
 
   @Test
   void fsdpOnlySettingsNeedTheFsdpEngine() {
-    String[] r = TrainCommandTest.run("train", "--plan", "--model", "7b", "--cpu-offload");
+    String[] r = TrainCommandTest.run("train", "--plan", "--model", "7b", "--device", "gpu", "--cpu-offload");
     assertEquals("2", r[0]);
     assertEquals("lima train: cpu-offload needs --engine fsdp", r[2].strip());
+    r = TrainCommandTest.run("train", "--plan", "--model", "7b", "--engine", "fsdp", "--cpu-offload");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].startsWith("lima train: cpu-offload needs --device gpu"), r[2]);
     r = TrainCommandTest.run("train", "--plan", "--model", "7b", "--engine", "deepspeed");
     assertEquals("2", r[0]);
     assertTrue(r[2].startsWith("lima train: engine must be djl or fsdp"), r[2]);

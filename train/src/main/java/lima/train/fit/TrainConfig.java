@@ -42,6 +42,7 @@ public final class TrainConfig {
     check(finalLr() <= lr(), "final-lr must be in [0, lr], got " + finalLr());
     check(microBatch() <= batch(), "micro-batch must be in [1, batch], got " + microBatch());
     check(nodeRank() < nnodes(), "node-rank must be in [0, nnodes), got " + nodeRank() + " with nnodes " + nnodes());
+    check(!cpuOffload() || device().equals("gpu"), "cpu-offload needs --device gpu (on cpu the state is in host memory already)");
     if (engine().equals("djl")) {
       check(dtype().equals("fp32"), "dtype " + dtype() + " needs --engine fsdp (the djl engine trains in fp32)");
       check(!cpuOffload(), "cpu-offload needs --engine fsdp");
