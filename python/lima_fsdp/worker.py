@@ -212,7 +212,9 @@ class Worker:
         no_decay = [p for p in params.values() if p.ndim <= 1]
         self.opt = torch.optim.AdamW(
             [{"params": decay, "weight_decay": float(c["weight-decay"])}, {"params": no_decay, "weight_decay": 0.0}],
-            lr=float(c["lr"]), betas=(float(c["beta1"]), float(c["beta2"])), eps=float(c["eps"]), foreach=False)
+            lr=float(c["lr"]), betas=(float(c["beta1"]), float(c["beta2"])), eps=float(c["eps"]),
+            # one tensor at a time on CPU (the djl engine's order of operations); the multi-tensor kernels on GPU
+            foreach=None if self.device.type == "cuda" else False)
 
     def _calibrate_reduction(self, mp, offload):
         """The factor that makes FSDP's gradient reduction a sum over ranks.
