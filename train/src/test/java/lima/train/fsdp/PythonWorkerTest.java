@@ -25,6 +25,30 @@ class PythonWorkerTest {
     assertTrue(out.contains("OK"), out);
   }
 
+  /** The dropout schedule of a run spec (0 -> --dropout-top, linear over the layers) is what the worker's layers get. */
+  @Test
+  void workerLayersGetLimasDropoutSchedule(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    String python = FsdpTestSupport.python();
+    Path model = FsdpTestSupport.tinyModel(tmp.resolve("model"));
+    Path data = FsdpTestSupport.tinyData(tmp.resolve("data"), model);
+    lima.train.fit.TrainConfig c = FsdpTestSupport.parity("fsdp").with("dropout-top", 0.3);
+    var grown = FsdpEngine.grown(lima.train.model.LlamaConfig.read(model), 101);
+    var schedule = new lima.train.fit.StepSchedule(c, new int[] {1, 2, 3});
+    Path spec = RunSpec.write(tmp, RunSpec.build(c, model, data, tmp, grown, schedule, java.util.Map.of(), null, 0));
+    Path worker = WorkerPackage.unpack(tmp);
+    String code = "import json,sys; from lima_fsdp import model as M; s=json.load(open(sys.argv[1])); m=M.Llama(M.Config(s['model_config']));"
+        + " m.set_residual_dropout(s['dropout']); print(json.dumps(m.residual_dropout()))";
+    ProcessBuilder pb = new ProcessBuilder(python, "-c", code, spec.toString()).redirectErrorStream(true);
+    pb.environment().put("PYTHONPATH", worker.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, p.waitFor(), out);
+    var rates = lima.core.Json.MAPPER.readTree(out.lines().reduce((a, b) -> b).orElse(""));
+    double[] want = {0.0, 0.1, 0.2, 0.3};
+    assertEquals(4, rates.size(), out);
+    for (int i = 0; i < 4; i++) assertEquals(want[i], rates.get(i).asDouble(), 1e-12, "layer " + i);
+  }
+
   @Test
   void jarCarriesEveryFileOfThePackage() throws Exception {
     List<String> onDisk;
