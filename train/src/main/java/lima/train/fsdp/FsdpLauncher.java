@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -255,10 +254,5 @@ public final class FsdpLauncher {
   static String firstLine(String s) {
     if (s == null) return "";
     return s.strip().lines().findFirst().orElse("");
-  }
-
-  /** A JSON event as a map (for tests and messages). */
-  static Map<String, Object> asMap(JsonNode n) {
-    return Json.MAPPER.convertValue(n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
   }
 }
