@@ -17,7 +17,10 @@ BATCH="${BENCH_BATCH:-2}"
 ARGS="384 5 6 1024 8192 512 $BATCH $STEPS 1 $THREADS"
 mkdir -p bench/out
 echo "model: hidden 384, 5 layers, 6 heads, intermediate 1024, vocab 8192 (~15.1M parameters); seq 512, batch $BATCH, $STEPS measured steps after 1 warm-up, $THREADS threads"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -cp "$JAR" lima.train.fit.TrainBench $ARGS | tee bench/out/train-java.txt
+# bench/TrainBench.java is a source-file program (not in the product jar) that runs lima's Trainer
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
+  -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
+  -cp "$JAR" bench/TrainBench.java $ARGS | tee bench/out/train-java.txt
 OMP_NUM_THREADS="$THREADS" $PY bench/train_torch.py $ARGS | tee bench/out/train-torch.txt
 J=$(sed -n 's/^tokens_per_s=//p' bench/out/train-java.txt)
 T=$(sed -n 's/^tokens_per_s=//p' bench/out/train-torch.txt)

@@ -2,8 +2,8 @@
 RMSNorm and the output head (tied to the embedding or its own lm_head), parameters named as in
 Hugging Face checkpoints.
 
-Each decoder layer is ``h = x + drop(attn(rmsnorm(x)))``, ``out = h + drop(mlp(rmsnorm(h)))``: grouped-query
-causal self-attention with rotary positions in the Hugging Face layout (``x*cos + rotate_half(x)*sin``, angles
+Each decoder layer is ``h = x + drop(attn(rmsnorm(x)))``, ``out = h + drop(mlp(rmsnorm(h)))`` (residual dropout
+with lima's seeded masks, see dropout.py): grouped-query causal self-attention with rotary positions in the Hugging Face layout (``x*cos + rotate_half(x)*sin``, angles
 in fp32) and a SwiGLU MLP ``down(silu(gate(x)) * up(x))``. Residual dropout is set per layer. RMSNorm computes
 its statistics in fp32 and casts back before the weight; the attention softmax and the logits are fp32, as in
 transformers, so a bf16 run differs from fp32 only by rounding.
@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.checkpoint import checkpoint
+
+from . import dropout
 
 
 class Config:
@@ -110,6 +112,8 @@ class DecoderLayer(nn.Module):
         self.mlp.up_proj = nn.Linear(c.hidden, c.intermediate, bias=False)
         self.mlp.down_proj = nn.Linear(c.intermediate, c.hidden, bias=False)
         self.dropout = 0.0
+        self.index = 0
+        self.masks = {}  # shared with the model: "seed", "step", "examples" of the pass, or empty
 
     def forward(self, x, cos, sin):
         c = self.c
@@ -132,16 +136,19 @@ class DecoderLayer(nn.Module):
         else:
             attn = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         attn = attn.transpose(1, 2).reshape(b, t, c.heads * c.head_dim)
-        h1 = x + self._drop(a.o_proj(attn))
+        h1 = x + self._drop(a.o_proj(attn), 0)
         m = self.mlp
         n2 = self.post_attention_layernorm(h1)
         act = F.silu(m.gate_proj(n2)) * m.up_proj(n2)
-        return h1 + self._drop(m.down_proj(act))
+        return h1 + self._drop(m.down_proj(act), 1)
 
-    def _drop(self, y):
-        if self.training and self.dropout > 0:
-            return F.dropout(y, self.dropout, True)
-        return y
+    def _drop(self, y, site):
+        """Residual dropout of branch ``site`` (0 attention, 1 MLP): lima's seeded masks when the pass has them."""
+        if not self.training or self.dropout <= 0:
+            return y
+        if self.masks:
+            return y * dropout.mask(self.masks["seed"], self.masks["step"], self.masks["examples"], self.index, site, self.dropout, y.shape, y.device, y.dtype)
+        return F.dropout(y, self.dropout, True)
 
 
 class Llama(nn.Module):
@@ -157,6 +164,16 @@ class Llama(nn.Module):
         self.lm_head = None if c.tied else nn.Linear(c.hidden, c.vocab, bias=False)
         self.activation_checkpointing = False
         self._rope = {}
+        self.masks = {}
+        for i, layer in enumerate(self.model.layers):
+            layer.index = i
+            layer.masks = self.masks
+
+    def set_dropout_masks(self, seed, step, examples):
+        """The next passes draw lima's seeded masks for these dataset examples (one per row); None: torch's dropout."""
+        self.masks.clear()
+        if examples is not None:
+            self.masks.update(seed=int(seed), step=int(step), examples=[int(e) for e in examples])
 
     def set_residual_dropout(self, rates):
         if len(rates) != len(self.model.layers):

@@ -274,6 +274,7 @@ class Worker:
         stop_after = int(spec["config"].get("stop-after", 0))
         save_every = int(spec["config"].get("save-every", 0))
         clip = float(spec["config"].get("clip", 0))
+        dropout_seed = int(spec["config"]["seed"])
         if self.rank == 0:
             _emit(self.events, {"event": "start", "world": self.world, "torch": torch.__version__, "step": done, "total": total,
                                 "dtype": spec["settings"]["dtype"], "device": spec["settings"]["device"],
@@ -297,14 +298,15 @@ class Worker:
             if trained_total > 0:
                 for k in range(slots):
                     if k < len(mine):
-                        examples = [ds.example(int(i), max_len) for i in mine[k]["ids"]]
-                        seed = int(mine[k]["seed"])
+                        ids = [int(i) for i in mine[k]["ids"]]
+                        examples = [ds.example(i, max_len) for i in ids]
+                        self.model.set_dropout_masks(dropout_seed, step, ids)
                     else:  # this rank has fewer micro-batches: a weightless pass keeps the collectives in step
-                        examples, seed = [], 0
+                        examples = []
+                        self.model.set_dropout_masks(None, None, None)
                     inp, tgt, w, n_real, n_trained = collate(examples)
                     real += n_real
                     trained_seen += n_trained
-                    torch.manual_seed(seed)
                     logits = self.model(inp.to(self.device))
                     logp = torch.log_softmax(logits, -1)
                     picked = logp.gather(-1, tgt.to(self.device).unsqueeze(-1)).squeeze(-1)
@@ -425,11 +427,11 @@ class Worker:
                 "step": step, "total_steps": int(spec["total_steps"]), "steps_per_epoch": per_epoch, "epoch": epoch + 1,
                 "epoch_complete": step % per_epoch == 0, "seed": spec["config"]["seed"],
                 "rng": {"data_order": "Hashing.rng(seed, \"epoch/<e>\") Fisher-Yates per epoch (lima's step schedule)",
-                        "dropout": "torch.manual_seed(Hashing.key(seed, \"dropout/<step>/<micro>\")) before each micro-batch",
+                        "dropout": "lima's SeededDropout masks: SplittableRandom(Hashing.key(seed, \"dropout/<step>/<example>/<layer>/<site>/<block>\"))",
                         "next_step": step + 1},
-                "config": spec["config"], "engine": "fsdp", "world_size": self.world, "dtype": spec["settings"]["dtype"],
-                "inputs": spec["fingerprint"],
+                "config": spec["config"], "world_size": self.world, "dtype": spec["settings"]["dtype"],
             }
+            state_json.update(spec["fingerprint"])  # engine, model_sha256, dataset_sha256: what --resume checks
             _write_json(os.path.join(tmp, "trainer-state.json"), state_json)
             _fsync_tree(tmp)
             old = os.path.join(out, f".{name}.old")

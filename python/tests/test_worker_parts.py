@@ -118,6 +118,31 @@ class DataTest(unittest.TestCase):
                 data.Dataset(tmp)
 
 
+class SeededDropoutTest(unittest.TestCase):
+    def test_java_hashing_key_and_splittable_random(self):
+        from lima_fsdp import dropout
+        # values printed by Java: Hashing.key(7, "dropout/3/5/1/0/1"), new SplittableRandom(42).nextLong()
+        self.assertEqual(312719637583719475, dropout.java_key(7, "dropout/3/5/1/0/1"))
+        self.assertEqual(-4767286540954276203, dropout.mix64_exact(42 + dropout._GOLDEN))
+
+    def test_tensor_splitmix_wraps_like_java(self):
+        from lima_fsdp import dropout
+        g = np.random.default_rng(3)
+        zs = [int(x) for x in g.integers(-2**63, 2**63 - 1, size=2000, dtype=np.int64)]
+        got = dropout.mix64(torch.tensor(zs, dtype=torch.int64)).tolist()
+        self.assertEqual([dropout.mix64_exact(z) for z in zs], got)
+
+    def test_mask_depends_on_the_example_not_the_batch(self):
+        from lima_fsdp import dropout
+        both = dropout.mask(42, 3, [5, 9], 1, 0, 0.3, (2, 130, 8), "cpu", torch.float32)
+        alone = dropout.mask(42, 3, [9], 1, 0, 0.3, (1, 70, 8), "cpu", torch.float32)
+        torch.testing.assert_close(both[1:, :70], alone, rtol=0, atol=0)
+        self.assertAlmostEqual(0.3, (both == 0).float().mean().item(), delta=0.05)
+        self.assertEqual({0.0, float(np.float32(1) / np.float32(0.7))}, set(both.unique().tolist()))
+        other = dropout.mask(42, 3, [5, 9], 1, 1, 0.3, (2, 130, 8), "cpu", torch.float32)
+        self.assertFalse(torch.equal(both, other), "the MLP branch draws its own mask")
+
+
 class ModelTest(unittest.TestCase):
     def test_dropout_rates_are_set_per_layer(self):
         m = model.Llama(tiny_config())

@@ -34,7 +34,7 @@ public final class TokenizeCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder for the tokenized dataset.")
   Path out;
 
-  @Option(names = "--max-len", defaultValue = "2048", description = "Trim longer sequences to this many tokens (counted; default ${DEFAULT-VALUE}).")
+  @Option(names = "--max-len", defaultValue = "2048", description = "Trim longer sequences to this many tokens, or to the model's max_position_embeddings when that is smaller (counted; default ${DEFAULT-VALUE}).")
   int maxLen;
 
   @Option(names = "--render", paramLabel = "N", defaultValue = "0", description = "Print N examples with trained spans marked (colour on a terminal, [[brackets]] otherwise).")
@@ -59,7 +59,8 @@ public final class TokenizeCommand implements Callable<Integer> {
         r = Tokenize.run(inputs, model, maxLen, run);
       }
       w.printf("tokenized %,d examples: %,d tokens, %,d trained, %,d trimmed at %d; EOT id %d -> %s%n",
-          r.examples(), r.tokens(), r.trainedTokens(), r.trimmed(), maxLen, r.eotId(), out);
+          r.examples(), r.tokens(), r.trainedTokens(), r.trimmed(), r.maxLen(), r.eotId(), out);
+      if (r.maxLen() < maxLen) w.printf("trimmed at %d, not --max-len %d: the model takes at most %d positions%n", r.maxLen(), maxLen, r.maxLen());
       shown = out;
     } else {
       if (render <= 0) throw new UserException("--out is required (or --render N with a tokenized folder)");

@@ -89,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
             .paramLabel(s.type == TrainSetting.Type.STRING ? "NAME" : s.type == TrainSetting.Type.DOUBLE ? "X" : "N")
             .description(s.help + " (default " + s.defaultText() + ")");
         if (s.type == TrainSetting.Type.BOOLEAN) b.arity("0");
-        if (s.choices().contains("on")) b.arity("0..1").fallbackValue("on"); // --activation-checkpointing alone means on
+        if (s.choices != null && s.choices.contains("on")) b.arity("0..1").fallbackValue("on"); // --activation-checkpointing alone means on
         spec.addOption(b.build());
       }
       return spec;

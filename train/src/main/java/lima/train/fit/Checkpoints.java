@@ -29,10 +29,64 @@ public final class Checkpoints {
 
   private final Path out;
   private final TrainConfig config;
+  private final Identity identity;
 
-  public Checkpoints(Path out, TrainConfig config) {
+  /**
+   * What a checkpoint must share with the run that resumes it beyond the settings: the engine that
+   * wrote it, and the sha256 of the base model's files and of the dataset's files ({@link #fingerprint}).
+   */
+  public record Identity(String engine, String modelSha256, String datasetSha256) {
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("engine", engine);
+      m.put("model_sha256", modelSha256);
+      m.put("dataset_sha256", datasetSha256);
+      return m;
+    }
+
+    /** The base model's files: those at the top of its folder (config, weights, tokenizer), not hidden ones or notes (*.md, *.txt). */
+    public static String model(Path dir) throws IOException {
+      return fingerprint(dir, f -> !f.contains("/") && !f.startsWith(".") && !f.endsWith(".md") && !f.endsWith(".txt"));
+    }
+
+    /** The tokenized dataset's files: index, shards, dataset.json and its tokenizer (not manifest or stats). */
+    public static String dataset(Path dir) throws IOException {
+      return fingerprint(dir, f -> f.equals("index.jsonl") || f.equals("dataset.json") || f.startsWith("shard-") || f.startsWith(Trainer.DATA_TOKENIZER + "/"));
+    }
+  }
+
+  public Checkpoints(Path out, TrainConfig config, Identity identity) {
     this.out = out;
     this.config = config;
+    this.identity = identity;
+  }
+
+  /**
+   * sha256 over "path sha256" lines of the regular files under {@code dir} (paths relative, '/'
+   * separated, sorted) that {@code which} accepts.
+   */
+  static String fingerprint(Path dir, java.util.function.Predicate<String> which) throws IOException {
+    StringBuilder b = new StringBuilder();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+        String rel = dir.relativize(p).toString().replace('\\', '/');
+        if (which.test(rel)) b.append(rel).append(' ').append(lima.core.Hashing.sha256(p)).append('\n');
+      }
+    }
+    return lima.core.Hashing.sha256(b.toString());
+  }
+
+  /** Removes what an earlier run left in the folder (checkpoints, final/, metrics, chart), so a new run starts empty. */
+  public void clear() throws IOException {
+    if (!Files.isDirectory(out)) return;
+    try (Stream<Path> s = Files.list(out)) {
+      for (Path p : s.toList()) {
+        String f = p.getFileName().toString();
+        boolean ours = f.startsWith("epoch-") || f.startsWith("step-") || f.equals(FINAL) || (f.startsWith(".") && (f.endsWith(".tmp") || f.endsWith(".old")))
+            || f.equals(Metrics.FILE) || f.equals(Metrics.LOSS_PNG);
+        if (ours) deleteTree(p);
+      }
+    }
   }
 
   /** Where a run stands after a checkpoint: steps done of the schedule. */
@@ -84,10 +138,11 @@ public final class Checkpoints {
     st.put("steps_per_epoch", at.stepsPerEpoch());
     st.put("epoch", at.epoch() + 1);
     st.put("epoch_complete", at.step() % at.stepsPerEpoch() == 0);
+    st.putAll(identity.toJson());
     st.put("seed", config.seed());
     st.put("rng", Map.of(
         "data_order", "Hashing.rng(seed, \"epoch/<e>\") Fisher-Yates per epoch",
-        "dropout", "engine seeded before each micro-batch with Hashing.key(seed, \"dropout/<step>/<micro>\")",
+        "dropout", "mask of example <i>, layer <l>, branch <b> at step <n> from Hashing.rng(seed, \"dropout/<n>/<i>/<l>/<b>\")",
         "next_step", at.step() + 1));
     st.put("config", config.toMap());
     return st;
@@ -147,10 +202,17 @@ public final class Checkpoints {
    */
   public long resumable(Path ckpt) throws IOException {
     JsonNode st = Json.MAPPER.readTree(ckpt.resolve(STATE).toFile());
-    String engine = st.path("engine").asText(st.path("config").path("engine").asText("djl"));
-    if (!engine.equals(config.engine()))
-      throw new UserException("--resume: " + ckpt + " was written by the " + engine + " engine, this run asks for --engine " + config.engine()
-          + "; a checkpoint resumes only on its own engine (its final weights load anywhere as a model folder)");
+    java.util.List<String> differs = new java.util.ArrayList<>();
+    Map<String, Object> mine = identity.toJson();
+    Map<String, String> what = Map.of("engine", "engine", "model_sha256", "base model (--model)", "dataset_sha256", "dataset (--data)");
+    for (String k : mine.keySet()) {
+      JsonNode v = st.get(k);
+      if (v == null || !v.asText().equals(mine.get(k)))
+        differs.add(what.get(k) + ": " + (v == null ? "not recorded" : v.asText()) + " there, " + mine.get(k) + " now");
+    }
+    if (!differs.isEmpty())
+      throw new UserException("--resume: " + ckpt + " belongs to another run (" + String.join("; ", differs)
+          + "); resume with the same model, data and engine, or start over with --force");
     String diff = config.differenceFrom(st.path("config"));
     if (diff != null)
       throw new UserException("--resume: " + ckpt + " was trained with " + diff + "; resume with the same settings (or start a new --out)");

@@ -17,9 +17,10 @@ public final class FineTune {
     if (!Files.isDirectory(model)) throw new UserException(model + ": --model is not a folder");
     if (!Files.isRegularFile(data.resolve(TokenizedDataset.INDEX)))
       throw new UserException(data + ": --data is not a tokenized dataset (run lima tokenize first)");
+    DatasetInfo.checkTokenizer(model, data);
     if (config.threads() > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      ai.djl.engine.Engine.getInstance(); // loads libtorch; then set its intra-op pool through DJL, not a system property
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(config.threads());
     }
     try (RunDir run = RunDir.open(new RunDir.Options(out, force || resume, config.seed(), -1))) {
       config.toMap().forEach(run::config);

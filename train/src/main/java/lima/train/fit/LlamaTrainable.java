@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lima.train.model.DropoutMasks;
 import lima.train.model.LlamaModel;
 import lima.train.safetensors.DType;
 
@@ -45,8 +46,8 @@ public final class LlamaTrainable implements TrainableModel {
 
   /** Logits of a training or evaluation pass; intermediate arrays belong to {@code ids}'s manager. */
   @Override
-  public NDArray logits(NDArray ids, boolean training) {
-    return model.forward(ids, null, training, false);
+  public NDArray logits(NDArray ids, DropoutMasks dropout) {
+    return dropout == null ? model.forward(ids, null, false, false) : model.forwardTraining(ids, dropout);
   }
 
   @Override

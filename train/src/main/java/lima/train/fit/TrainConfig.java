@@ -74,9 +74,21 @@ public final class TrainConfig {
     return s;
   }
 
-  /** The value of {@code s}, typed as the setting declares. */
+  /** The value of {@code s}, typed as the setting declares (Integer, Long, Double or String). */
   public Object get(TrainSetting s) {
     return values.get(s);
+  }
+
+  public int getInt(TrainSetting s) {
+    return ((Number) values.get(s)).intValue();
+  }
+
+  public double getDouble(TrainSetting s) {
+    return ((Number) values.get(s)).doubleValue();
+  }
+
+  public String getString(TrainSetting s) {
+    return String.valueOf(values.get(s));
   }
 
   public int epochs() { return (Integer) values.get(EPOCHS); }

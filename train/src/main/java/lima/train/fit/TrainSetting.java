@@ -10,8 +10,8 @@ import java.util.function.Predicate;
  * the {@code --config} file, a key of {@code config} in {@code manifest.json} and {@code
  * trainer-state.json}, and a row of the settings table in docs/train.md ({@link #markdownTable}, kept
  * in step by a test). {@link Resume#SAME} entries must be equal when a run is resumed. Adding a
- * setting (for instance one only an engine reads) is one entry here; {@link TrainConfig} holds the
- * values.
+ * setting (for instance one only an engine reads) is one entry here, a number with its bounds or a
+ * word with its choices; {@link TrainConfig} holds the values ({@code config.get(SETTING)}).
  */
 public enum TrainSetting {
   EPOCHS("epochs", Type.INT, 15, Resume.SAME, v -> v.intValue() >= 1, ">= 1", "Epochs (paper: 15)."),
@@ -20,8 +20,8 @@ public enum TrainSetting {
       "Learning rate of the last optimizer step, reached linearly; no warmup (paper: 1e-6)."),
   BATCH("batch", Type.INT, 32, Resume.SAME, v -> v.intValue() >= 1, ">= 1",
       "Examples per optimizer step (paper: 32; 64 for the smaller models)."),
-  MICRO_BATCH("micro-batch", Type.INT, 1, Resume.SAME, v -> v.intValue() >= 1, "in [1, batch]",
-      "Examples per forward/backward pass; gradients accumulate until --batch examples are done. Changes speed and memory, not the result (beyond float rounding)."),
+  MICRO_BATCH("micro-batch", Type.INT, 1, Resume.FREE, v -> v.intValue() >= 1, "in [1, batch]",
+      "Examples per forward/backward pass; gradients accumulate until --batch examples are done. Changes speed and memory, not the result (beyond float rounding; dropout is drawn per example). A byte-identical resume needs the same value."),
   WEIGHT_DECAY("weight-decay", Type.DOUBLE, 0.1, Resume.SAME, v -> v.doubleValue() >= 0, ">= 0",
       "AdamW decoupled weight decay (paper), applied to matrices only, not to norm weights and biases."),
   BETA1("beta1", Type.DOUBLE, 0.9, Resume.SAME, v -> v.doubleValue() >= 0 && v.doubleValue() < 1, "in [0, 1)", "AdamW beta1 (paper: 0.9)."),
@@ -34,7 +34,7 @@ public enum TrainSetting {
   SEED("seed", Type.LONG, 42L, Resume.SAME, v -> true, "a whole number", "Seed of the data order and of dropout."),
   SAVE_EVERY("save-every", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
       "Also checkpoint every N optimizer steps as OUT/step-N/, so --resume can continue mid-epoch (0: only after each epoch)."),
-  DEVICE("device", Type.STRING, "cpu", Resume.FREE, v -> true, "cpu or gpu", "cpu or gpu."),
+  DEVICE("device", List.of("cpu", "gpu"), "cpu", Resume.FREE, "cpu or gpu."),
   CLIP("clip", Type.DOUBLE, 0.0, Resume.SAME, v -> v.doubleValue() >= 0, ">= 0 (0: off)",
       "Clip the global gradient L2 norm to this value before the update (0: off)."),
   THREADS("threads", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
@@ -42,16 +42,16 @@ public enum TrainSetting {
   STOP_AFTER("stop-after", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
       "Stop after N optimizer steps of this invocation, with a step checkpoint; --resume goes on (0: run to the end)."),
   // The engine and the settings only the fsdp engine reads (docs/train.md, "The fsdp engine").
-  ENGINE("engine", Type.STRING, "djl", Resume.SAME, v -> true, "djl or fsdp",
+  ENGINE("engine", List.of("djl", "fsdp"), "djl", Resume.SAME,
       "djl: one device, in the JVM; fsdp: PyTorch FSDP2 over many GPUs and nodes, launched with torchrun (a checkpoint resumes only on its engine)."),
   NPROC_PER_NODE("nproc-per-node", Type.INT, 1, Resume.FREE, v -> v.intValue() >= 1, ">= 1", "fsdp: ranks (GPUs, or CPU processes) per node."),
   NNODES("nnodes", Type.INT, 1, Resume.FREE, v -> v.intValue() >= 1, ">= 1", "fsdp: nodes of the run."),
   NODE_RANK("node-rank", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0", "fsdp: this node's rank, 0 .. nnodes-1 (node 0 hosts the rendezvous)."),
   MASTER_ADDR("master-addr", Type.STRING, "127.0.0.1", Resume.FREE, v -> true, "a host name or address", "fsdp: host of node 0, reachable from every node."),
   MASTER_PORT("master-port", Type.INT, 29500, Resume.FREE, v -> v.intValue() > 0 && v.intValue() < 65536, "in 1..65535", "fsdp: rendezvous port on node 0."),
-  DTYPE("dtype", Type.STRING, "auto", Resume.FREE, v -> true, "auto, bf16 or fp32",
+  DTYPE("dtype", List.of("auto", "bf16", "fp32"), "auto", Resume.FREE,
       "fsdp: compute dtype; auto is bf16 on gpu (fp32 master weights, fp32 gradient reduction) and fp32 on cpu. The djl engine is fp32."),
-  ACTIVATION_CHECKPOINTING("activation-checkpointing", Type.STRING, "auto", Resume.FREE, v -> true, "auto, on or off",
+  ACTIVATION_CHECKPOINTING("activation-checkpointing", List.of("auto", "on", "off"), "auto", Resume.FREE,
       "fsdp: recompute each decoder layer in the backward pass instead of keeping its activations; auto is on for gpu, off for cpu."),
   CPU_OFFLOAD("cpu-offload", Type.BOOLEAN, false, Resume.FREE, v -> true, "true or false",
       "fsdp: keep parameters, gradients and AdamW state in host memory (CPUOffloadPolicy), so one 8-GPU node can fine-tune 65B."),
@@ -76,6 +76,8 @@ public enum TrainSetting {
   public final Object defaultValue;
   public final Resume resume;
   private final Predicate<Number> valid;
+  /** The allowed values of a {@link Type#STRING} setting (lower case), or null for any. */
+  public final List<String> choices;
   /** The allowed values, as the error message says them ("must be ..."). */
   public final String must;
   public final String help;
@@ -88,6 +90,19 @@ public enum TrainSetting {
     this.valid = valid;
     this.must = must;
     this.help = help;
+    this.choices = null;
+  }
+
+  /** A setting that takes one of {@code choices} (given in any case, kept in lower case). */
+  TrainSetting(String key, List<String> choices, String defaultValue, Resume resume, String help) {
+    this.key = key;
+    this.type = Type.STRING;
+    this.defaultValue = defaultValue;
+    this.resume = resume;
+    this.valid = v -> true;
+    this.must = choices.size() == 2 ? choices.get(0) + " or " + choices.get(1) : "one of " + String.join(", ", choices);
+    this.help = help;
+    this.choices = List.copyOf(choices);
   }
 
   /** The flag, {@code --key}. */
@@ -138,8 +153,7 @@ public enum TrainSetting {
     };
     if (type == Type.BOOLEAN) return v;
     if (type == Type.STRING) {
-      List<String> choices = choices();
-      if (choices.isEmpty()) {
+      if (choices == null) {
         if (((String) v).isBlank()) throw new lima.core.UserException(key + " must be " + must + ", got an empty value");
         return v;
       }
@@ -149,17 +163,6 @@ public enum TrainSetting {
     }
     if (!valid.test((Number) v)) throw new lima.core.UserException(key + " must be " + must + ", got " + v);
     return v;
-  }
-
-  /** The values a text setting may take (lower case), or none for free text (a path, a host). */
-  public List<String> choices() {
-    return switch (this) {
-      case DEVICE -> List.of("cpu", "gpu");
-      case ENGINE -> List.of("djl", "fsdp");
-      case DTYPE -> List.of("auto", "bf16", "fp32");
-      case ACTIVATION_CHECKPOINTING -> List.of("auto", "on", "off");
-      default -> List.of();
-    };
   }
 
   private double number(Object raw) {

@@ -1,6 +1,7 @@
 package lima.train.fit;
 
 import ai.djl.ndarray.NDArray;
+import lima.train.model.DropoutMasks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,10 +14,11 @@ import java.util.Map;
 public interface TrainableModel extends AutoCloseable {
   /**
    * Logits {@code [batch, time, vocab]} (float32) for {@code ids [batch, time]} (int32); with {@code
-   * training}, residual dropout is on. Every array the call makes belongs to {@code ids}'s manager or
-   * one below it, so closing that manager frees the step.
+   * dropout} (a training pass) residual dropout is on and takes its masks from it, without (null) it is
+   * off. Every array the call makes belongs to {@code ids}'s manager or one below it, so closing that
+   * manager frees the step.
    */
-  NDArray logits(NDArray ids, boolean training);
+  NDArray logits(NDArray ids, DropoutMasks dropout);
 
   /** The trained weights by name, in a stable order (the optimizer state is saved in this order). */
   Map<String, NDArray> parameters();

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import lima.core.ExitCodes;
-import lima.core.Hashing;
 import lima.core.Progress;
 import lima.core.RunDir;
 import lima.core.UserException;
@@ -28,11 +27,14 @@ import lima.train.optim.AdamW;
  * a NaN/inf guard; {@link Checkpoints} and {@link Metrics} keep what a resumed run needs to end
  * with the same bytes as an uninterrupted one.
  *
- * <p>Determinism: the data order comes from the schedule; before each micro-batch the engine's
- * generator (dropout) is seeded from {@code (seed, step, micro)}, so the random state of any step
- * is a function of the step number and nothing else needs saving.
+ * <p>Determinism: the data order comes from the schedule; every dropout draw is a function of (seed,
+ * step, example, layer) ({@link SeededDropout}), so neither the micro-batch size nor the thread count
+ * changes a result, and nothing of the random state needs saving.
  */
 public final class Trainer {
+  /** The engine name recorded in every checkpoint; a checkpoint of another engine is not resumed. */
+  public static final String ENGINE = "djl";
+
   /** Folder of a tokenized dataset holding its tokenizer files (with the end-of-turn token). */
   public static final String DATA_TOKENIZER = "tokenizer";
 
@@ -74,7 +76,9 @@ public final class Trainer {
         throw new UserException("--device gpu: no GPU is visible to the engine (" + Engine.getInstance().getEngineName() + ")");
       int minVocab = DatasetInfo.vocab(dataDir);
 
-      Checkpoints checkpoints = new Checkpoints(out, config);
+      Checkpoints checkpoints = new Checkpoints(out, config,
+          new Checkpoints.Identity(ENGINE, Checkpoints.Identity.model(modelDir), Checkpoints.Identity.dataset(dataDir)));
+      if (!resume) checkpoints.clear(); // --force: nothing of an earlier run survives to be resumed by mistake
       Path resumeFrom = resume ? Checkpoints.latest(out) : null;
       long doneSteps = resumeFrom == null ? 0 : checkpoints.resumable(resumeFrom);
       Metrics metrics = new Metrics(out, doneSteps); // the lines of the run so far, rewritten once; then appended per step
@@ -91,7 +95,10 @@ public final class Trainer {
         try (AdamW opt = new AdamW(manager, params, settings);
             Progress progress = Progress.count("train", "steps", total - doneSteps)) {
           if (resumeFrom != null) opt.load(resumeFrom.resolve(Checkpoints.OPTIMIZER));
-          if (doneSteps >= total) return new Result(doneSteps, total, true, metrics.lastLoss(), metrics.all());
+          if (doneSteps >= total) { // a kill after the last epoch's checkpoint: finish what the run still owes
+            complete(checkpoints, metrics);
+            return new Result(doneSteps, total, true, metrics.lastLoss(), metrics.all());
+          }
           long stepsThisRun = 0;
           final long firstStep = doneSteps;
           for (StepSchedule.Step st : schedule.from(doneSteps + 1)) {
@@ -125,11 +132,18 @@ public final class Trainer {
               return new Result(doneSteps, total, false, metrics.lastLoss(), metrics.all());
             }
           }
-          checkpoints.linkFinal("epoch-" + config.epochs());
+          complete(checkpoints, metrics);
           return new Result(doneSteps, total, true, metrics.lastLoss(), metrics.all());
         }
       }
     }
+  }
+
+  /** The end of a run: no step checkpoints, the chart, and final/ holding the last epoch. */
+  private void complete(Checkpoints checkpoints, Metrics metrics) throws IOException {
+    checkpoints.deleteStepCheckpoints();
+    metrics.chart();
+    checkpoints.linkFinal("epoch-" + config.epochs());
   }
 
   /**
@@ -147,11 +161,6 @@ public final class Trainer {
           dataDir, longest, maxPositions, maxPositions));
   }
 
-  /** Seed of the engine generator for micro-batch {@code micro} of optimizer step {@code step} (both engines use it). */
-  public static int dropoutSeed(long seed, long step, int micro) {
-    return (int) Hashing.key(seed, "dropout/" + step + "/" + micro);
-  }
-
   private Metrics.Metric step(TrainableModel model, NDManager manager, Device device, AdamW opt, List<AdamW.Param> params,
       List<List<TokenizedExample>> micro, StepSchedule.Step st, long perEpoch) {
     long t0 = System.nanoTime();
@@ -164,7 +173,7 @@ public final class Trainer {
     try (NDManager stepMgr = manager.newSubManager(device)) {
       zeroGradients(params, stepMgr);
       if (trained > 0) {
-        double[] lt = accumulate(model, stepMgr, device, micro, config.seed(), step, epoch, trained);
+        double[] lt = accumulate(model, stepMgr, device, micro, st.microBatches(), config.seed(), step, epoch, trained);
         loss = lt[0];
         tokens = (long) lt[1];
       } else {
@@ -181,32 +190,40 @@ public final class Trainer {
     return new Metrics.Metric(step, st.epochProgress(perEpoch), trained > 0 ? loss : Double.NaN, st.lr(), gradNorm, tokens / secs, trained);
   }
 
-  /** {@link #accumulate(TrainableModel, NDManager, Device, List, long, long, int, long)} over {@code batch} cut in slices of {@code microBatch}. */
+  /**
+   * {@link #accumulate(TrainableModel, NDManager, Device, List, List, long, long, int, long)} over {@code
+   * batch} cut in slices of {@code microBatch}; example {@code k} of the batch counts as dataset index k.
+   */
   static double[] accumulate(TrainableModel model, NDManager stepMgr, Device device, List<TokenizedExample> batch, int microBatch,
       long seed, long step, int epoch, long trained) {
     List<List<TokenizedExample>> micro = new ArrayList<>();
-    for (int k = 0; k < batch.size(); k += microBatch) micro.add(batch.subList(k, Math.min(batch.size(), k + microBatch)));
-    return accumulate(model, stepMgr, device, micro, seed, step, epoch, trained);
+    List<int[]> indices = new ArrayList<>();
+    for (int k = 0; k < batch.size(); k += microBatch) {
+      int end = Math.min(batch.size(), k + microBatch);
+      micro.add(batch.subList(k, end));
+      indices.add(java.util.stream.IntStream.range(k, end).toArray());
+    }
+    return accumulate(model, stepMgr, device, micro, indices, seed, step, epoch, trained);
   }
 
   /**
-   * Forward and backward passes over the micro-batches of one step, adding to the parameters'
-   * gradients; returns {loss, input tokens}. {@code trained} is the number of trained targets of the
+   * Forward and backward passes over the micro-batches of one step ({@code indices}: their dataset
+   * indices, which key the dropout masks), adding to the parameters' gradients; returns {loss, input tokens}. {@code trained} is the number of trained targets of the
    * whole batch (the loss's denominator).
    */
   static double[] accumulate(TrainableModel model, NDManager stepMgr, Device device, List<List<TokenizedExample>> microBatches,
-      long seed, long step, int epoch, long trained) {
+      List<int[]> indices, long seed, long step, int epoch, long trained) {
     double loss = 0;
     long tokens = 0;
-    int micro = 0;
-    for (List<TokenizedExample> part : microBatches) {
-      Engine.getInstance().setRandomSeed(dropoutSeed(seed, step, micro++));
+    for (int k = 0; k < microBatches.size(); k++) {
+      List<TokenizedExample> part = microBatches.get(k);
+      SeededDropout dropout = new SeededDropout(seed, step, indices.get(k));
       try (NDManager mb = stepMgr.newSubManager(device)) {
         MaskedLoss.MicroBatch in = MaskedLoss.collate(mb, part);
         tokens += in.realTokens();
         if (in.trainedTokens() == 0) continue;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          NDArray logits = model.logits(in.inputs(), true);
+          NDArray logits = model.logits(in.inputs(), dropout);
           NDArray share = MaskedLoss.share(logits, in.targets(), in.weights(), trained);
           double v = share.getFloat();
           if (!Double.isFinite(v)) throw diverged(step, epoch, "the loss is " + v);

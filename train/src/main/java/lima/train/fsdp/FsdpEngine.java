@@ -35,6 +35,8 @@ import lima.train.model.LlamaConfig;
  * with {@code --print-launch}, prints the per-node commands) and shows progress from the ranks' events.
  */
 public final class FsdpEngine {
+  /** The engine name recorded in every checkpoint of this engine (trainer-state.json "engine"). */
+  public static final String ENGINE = "fsdp";
   /** Held by rank 0 while it runs; a new launch waits for the ranks of a killed run to be gone. */
   public static final String WORKER_LOCK = ".worker.lock";
 
@@ -73,14 +75,15 @@ public final class FsdpEngine {
         schedule = new StepSchedule(c, targets);
       }
       LlamaConfig grown = grown(mc, datasetVocab(data));
-      Map<String, Object> fingerprint = RunSpec.fingerprint(model, data);
-
+      Checkpoints.Identity identity = new Checkpoints.Identity(ENGINE, Checkpoints.Identity.model(model), Checkpoints.Identity.dataset(data));
+      Map<String, Object> fingerprint = new java.util.LinkedHashMap<>();
+      fingerprint.put("engine", identity.engine());
+      fingerprint.put("model_sha256", identity.modelSha256());
+      fingerprint.put("dataset_sha256", identity.datasetSha256());
+      Checkpoints checkpoints = new Checkpoints(out, c, identity);
+      if (!resume) checkpoints.clear(); // --force: nothing of an earlier run survives to be resumed by mistake
       Path resumeFrom = resume ? Checkpoints.latest(out) : null;
-      long done = 0;
-      if (resumeFrom != null) {
-        done = new Checkpoints(out, c).resumable(resumeFrom);
-        checkSameInputs(resumeFrom, fingerprint);
-      }
+      long done = resumeFrom == null ? 0 : checkpoints.resumable(resumeFrom); // same engine, model, data and recipe
       Metrics metrics = new Metrics(out, done); // keeps the lines up to the checkpoint; the ranks append the rest
       long total = schedule.totalSteps();
       if (done >= total) {
@@ -199,18 +202,6 @@ public final class FsdpEngine {
       throw new UserException(String.format(Locale.ROOT,
           "%s: an example has %d tokens, more than the model's %d positions; tokenize again for this model (lima tokenize trims to %d)",
           data, longest, maxPositions, maxPositions));
-  }
-
-  /** Refuses a checkpoint trained from another model or dataset (its trainer-state.json records their sha256). */
-  static void checkSameInputs(Path ckpt, Map<String, Object> now) throws IOException {
-    JsonNode saved = Json.MAPPER.readTree(ckpt.resolve(Checkpoints.STATE).toFile()).path("inputs");
-    JsonNode mine = Json.MAPPER.valueToTree(now);
-    for (String k : List.of("model_config_sha256", "model_weights_sha256", "data_index_sha256", "dataset_json_sha256")) {
-      if (!saved.has(k)) continue;
-      if (!saved.get(k).equals(mine.get(k)))
-        throw new UserException("--resume: " + ckpt + " was trained on another " + (k.startsWith("model") ? "model" : "dataset") + " (" + k
-            + " differs); resume with the same --model and --data (or start a new --out)");
-    }
   }
 
   /** Waits (up to a minute) for the ranks of an earlier, killed launch to release OUT/.worker.lock. */

@@ -26,8 +26,8 @@ import lima.train.safetensors.SafetensorsCheckpoint;
  * resolved configuration, the model and dataset with their sha256, the grown model config, the residual dropout
  * per layer, and the whole step schedule computed by {@link StepSchedule}, the code the DJL engine runs on. For every
  * optimizer step: its epoch, learning rate, trained tokens of the global batch, and its micro-batches in order,
- * each with the dataset indices of its examples, the rank that runs it ({@code k mod world}) and its dropout seed
- * ({@link Trainer#dropoutSeed}, from the micro-batch's index in the step, so the world size does not change it).
+ * each with the dataset indices of its examples and the rank that runs it ({@code k mod world}). Dropout masks are
+ * lima's SeededDropout, drawn from (seed, step, example, layer, branch), so the world size does not change them.
  * The worker re-derives no order, rate or seed, so the two engines cannot drift apart.
  */
 public final class RunSpec {
@@ -36,36 +36,11 @@ public final class RunSpec {
 
   private RunSpec() {}
 
-  /** What a checkpoint must match to be resumed by this run: sha256 of the model and the dataset. */
-  public static Map<String, Object> fingerprint(Path model, Path data) throws IOException {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("model_config_sha256", Hashing.sha256(model.resolve(LlamaConfig.FILE)));
-    Map<String, String> weights = new TreeMap<>();
-    for (Path w : weightFiles(model)) weights.put(w.getFileName().toString(), Hashing.sha256(w));
-    f.put("model_weights_sha256", weights);
-    f.put("data_index_sha256", Hashing.sha256(data.resolve(TokenizedDataset.INDEX)));
-    Path dj = data.resolve("dataset.json");
-    f.put("dataset_json_sha256", Files.isRegularFile(dj) ? Hashing.sha256(dj) : null);
-    return f;
-  }
-
-  static List<Path> weightFiles(Path model) throws IOException {
-    Path single = model.resolve(SafetensorsCheckpoint.SINGLE);
-    if (Files.isRegularFile(single)) return List.of(single);
-    List<Path> out = new ArrayList<>();
-    try (Stream<Path> s = Files.list(model)) {
-      for (Path p : s.sorted().toList()) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(".safetensors") || n.equals(SafetensorsCheckpoint.INDEX)) out.add(p);
-      }
-    }
-    return out;
-  }
-
   /**
    * The spec as a JSON tree.
    *
    * @param grown the model config with the vocabulary grown to the tokenizer's (EOT row)
+   * @param fingerprint engine, model_sha256 and dataset_sha256 ({@link lima.train.fit.Checkpoints.Identity}), written into every checkpoint
    * @param resumeFrom the checkpoint to continue from, or null
    * @param doneSteps steps that checkpoint has done (0 without one)
    */
@@ -121,7 +96,6 @@ public final class RunSpec {
       Map<String, Object> mb = new LinkedHashMap<>();
       mb.put("rank", k % world);
       mb.put("ids", Arrays.stream(st.microBatches().get(k)).boxed().toList());
-      mb.put("seed", Trainer.dropoutSeed(seed, st.step(), k));
       micro.add(mb);
     }
     s.put("micro_batches", micro);

@@ -14,7 +14,7 @@ import lima.core.AtomicFiles;
  */
 public final class WorkerPackage {
   /** Every file of the package (a test keeps this list equal to python/lima_fsdp/*.py). */
-  public static final List<String> FILES = List.of("__init__.py", "__main__.py", "check.py", "data.py", "model.py", "safetensors_io.py", "worker.py");
+  public static final List<String> FILES = List.of("__init__.py", "__main__.py", "check.py", "data.py", "dropout.py", "model.py", "safetensors_io.py", "worker.py");
   public static final String DIR = "worker";
   private static final String RESOURCE = "/lima/fsdp/lima_fsdp/";
 

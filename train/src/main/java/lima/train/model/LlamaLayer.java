@@ -72,7 +72,8 @@ public final class LlamaLayer extends AbstractBlock {
    * @param mask additive causal mask {@code [T, S]} or null when T == 1
    * @param cache the KV cache (null for a whole-sequence pass); the layer appends its keys/values
    */
-  NDArray forward(ParameterStore ps, NDArray x, Rope ropeTables, NDArray[] rope, NDArray mask, KvCache cache, int layerIndex, boolean training) {
+  NDArray forward(ParameterStore ps, NDArray x, Rope ropeTables, NDArray[] rope, NDArray mask, KvCache cache, int layerIndex, boolean training,
+      DropoutMasks masks) {
     Device d = x.getDevice();
     long b = x.getShape().get(0), t = x.getShape().get(1);
     int hd = c.headDim(), heads = c.numAttentionHeads(), kvh = c.numKeyValueHeads(), g = c.kvGroups();
@@ -105,7 +106,7 @@ public final class LlamaLayer extends AbstractBlock {
     }
     NDArray attn = probs.matMul(vs).reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
     NDArray attnOut = Linear.linear(attn, value(ps, o, d, training)).singletonOrThrow();
-    attnOut = dropout(attnOut, training);
+    attnOut = dropout(attnOut, training, masks, layerIndex, DropoutMasks.ATTENTION);
     NDArray h1 = x.add(attnOut);
 
     NDArray n2 = LlamaModel.rmsNorm(h1, value(ps, postNorm, d, training), k0.eps);
@@ -113,13 +114,15 @@ public final class LlamaLayer extends AbstractBlock {
     NDArray upv = Linear.linear(n2, value(ps, up, d, training)).singletonOrThrow();
     NDArray act = gt.getNDArrayInternal().sigmoid().mul(gt).mul(upv);
     NDArray mlpOut = Linear.linear(act, value(ps, down, d, training)).singletonOrThrow();
-    mlpOut = dropout(mlpOut, training);
+    mlpOut = dropout(mlpOut, training, masks, layerIndex, DropoutMasks.MLP);
     return h1.add(mlpOut);
   }
 
-  private NDArray dropout(NDArray x, boolean training) {
+  /** Residual dropout: masks from {@code masks} when given, else the engine's dropout (its global generator). */
+  private NDArray dropout(NDArray x, boolean training, DropoutMasks masks, int layerIndex, int site) {
     float p = residualDropout;
     if (!training || p <= 0) return x;
+    if (masks != null) return x.mul(masks.mask(layerIndex, site, p, x));
     return x.getNDArrayInternal().dropout(x, p, true).singletonOrThrow();
   }
 

@@ -279,10 +279,18 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
    * @return fp32 logits {@code [B, T, V]} (or {@code [B, 1, V]}), whatever the model's dtype
    */
   public NDArray forward(NDArray ids, KvCache cache, boolean training, boolean lastOnly) {
-    return forward(null, ids, cache, training, lastOnly);
+    return forward(null, ids, cache, training, lastOnly, null);
   }
 
-  private NDArray forward(ParameterStore ps, NDArray ids, KvCache cache, boolean training, boolean lastOnly) {
+  /**
+   * Logits {@code [B, T, V]} of a training pass whose residual dropout takes its keep-masks from {@code
+   * masks} (call inside a GradientCollector).
+   */
+  public NDArray forwardTraining(NDArray ids, DropoutMasks masks) {
+    return forward(null, ids, null, true, false, masks);
+  }
+
+  private NDArray forward(ParameterStore ps, NDArray ids, KvCache cache, boolean training, boolean lastOnly, DropoutMasks masks) {
     Device d = ids.getDevice();
     if (ids.getShape().dimension() != 2) throw new IllegalArgumentException("ids must be [batch, time], got " + ids.getShape());
     if (ids.getDataType() != DataType.INT64) ids = ids.toType(DataType.INT64, false);
@@ -296,7 +304,7 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
     // the pass instead of piling up for the model's lifetime (one pair per generated token).
     for (NDArray a : tables) a.attach(ids.getManager());
     NDArray mask = t == 1 ? null : causalMask(ids.getManager(), past, t);
-    for (int i = 0; i < layers.size(); i++) x = layers.get(i).forward(ps, x, rope, tables, mask, cache, i, training);
+    for (int i = 0; i < layers.size(); i++) x = layers.get(i).forward(ps, x, rope, tables, mask, cache, i, training, masks);
     if (cache != null) cache.advance(t);
     if (lastOnly && t > 1) x = x.get(new NDIndex(":, -1:, :"));
     x = rmsNorm(x, LlamaLayer.value(ps, norm, d, training), constants.eps);
@@ -315,7 +323,7 @@ public final class LlamaModel extends AbstractBlock implements AutoCloseable {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(forward(ps, inputs.singletonOrThrow(), null, training, false));
+    return new NDList(forward(ps, inputs.singletonOrThrow(), null, training, false, null));
   }
 
   @Override

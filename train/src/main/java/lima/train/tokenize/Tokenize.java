@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import com.fasterxml.jackson.databind.JsonNode;
+import lima.core.BadInputException;
 import lima.core.Example;
+import lima.core.Json;
 import lima.core.ExampleReader;
 import lima.core.Progress;
 import lima.core.RunDir;
@@ -29,11 +32,32 @@ public final class Tokenize {
 
   public static final String DATASET_JSON = "dataset.json";
 
-  /** What a run produced. */
-  public record Result(int examples, long tokens, long trainedTokens, int trimmed, int eotId, int vocabSize) {}
+  /**
+   * What a run produced; {@code maxLen} is the length examples were trimmed at: {@code --max-len} or the
+   * model's {@code max_position_embeddings}, whichever is smaller.
+   */
+  public record Result(int examples, long tokens, long trainedTokens, int trimmed, int maxLen, int eotId, int vocabSize) {}
 
-  public static Result run(List<Path> inputs, Path modelDir, int maxLen, RunDir run) throws IOException {
-    if (maxLen < 2) throw new UserException("--max-len must be >= 2, got " + maxLen);
+  /**
+   * The length examples are trimmed at: {@code asked}, or the model's {@code max_position_embeddings}
+   * (from {@code config.json}) when that is smaller. This is the only place lima trims (docs/train.md).
+   */
+  public static int trimLength(Path modelDir, int asked) throws IOException {
+    Path cfg = modelDir.resolve("config.json");
+    if (!Files.isRegularFile(cfg)) return asked;
+    JsonNode n;
+    try {
+      n = Json.MAPPER.readTree(cfg.toFile());
+    } catch (IOException e) {
+      throw new BadInputException(cfg + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+    int positions = n == null ? 0 : n.path("max_position_embeddings").asInt(0);
+    return positions > 0 ? Math.min(asked, positions) : asked;
+  }
+
+  public static Result run(List<Path> inputs, Path modelDir, int askedMaxLen, RunDir run) throws IOException {
+    if (askedMaxLen < 2) throw new UserException("--max-len must be >= 2, got " + askedMaxLen);
+    int maxLen = trimLength(modelDir, askedMaxLen);
     Path out = run.out();
     Path tokDir = out.resolve(Trainer.DATA_TOKENIZER);
     int eot = EotToken.write(modelDir, tokDir);
@@ -42,7 +66,7 @@ public final class Tokenize {
       Path up = (in.toAbsolutePath().getParent() == null ? in : in.toAbsolutePath().getParent()).resolve(RunDir.MANIFEST);
       if (Files.isRegularFile(up)) run.upstream(up);
     }
-    run.config("model", modelDir.toString()).config("max-len", maxLen).config("eot", ChatFormat.EOT_TOKEN);
+    run.config("model", modelDir.toString()).config("max-len", askedMaxLen).config("trimmed-at", maxLen).config("eot", ChatFormat.EOT_TOKEN);
     int count = 0, trimmed = 0;
     long tokens = 0, trainedTokens = 0;
     Map<String, long[]> perSource = new TreeMap<>();
@@ -112,7 +136,7 @@ public final class Tokenize {
       outputs.add(DATASET_JSON);
       for (String f : EotToken.FILES) if (Files.isRegularFile(tokDir.resolve(f))) outputs.add(Trainer.DATA_TOKENIZER + "/" + f);
       run.finish("tokenize", outputs, null);
-      return new Result(count, tokens, trainedTokens, trimmed, eot, tok.vocabSize());
+      return new Result(count, tokens, trainedTokens, trimmed, maxLen, eot, tok.vocabSize());
     }
   }
 }

@@ -2,9 +2,9 @@ package lima.train.fit;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import lima.train.model.DropoutMasks;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -53,9 +53,9 @@ final class ToyModel implements TrainableModel {
   }
 
   @Override
-  public NDArray logits(NDArray ids, boolean training) {
+  public NDArray logits(NDArray ids, DropoutMasks masks) {
     NDArray x = ids.oneHot(vocab).matMul(params.get("embed"));
-    if (dropout > 0) x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+    if (dropout > 0 && masks != null) x = x.mul(masks.mask(0, DropoutMasks.ATTENTION, dropout, x));
     x = x.mul(params.get("gain"));
     return x.matMul(params.get("head").transpose()).add(params.get("bias"));
   }

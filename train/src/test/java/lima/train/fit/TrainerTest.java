@@ -136,6 +136,56 @@ class TrainerTest {
   }
 
   @Test
+  void forceStartsFromAnEmptyFolderSoResumeCannotPickAnEarlierRun(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 4);
+    Path dataA = writeData(tmp.resolve("a"), toyData(10, 9));
+    Path dataB = writeData(tmp.resolve("b"), toyData(10, 10));
+    train(cfg(2, 5, 5, 1e-2, 0, 0), model, dataB, tmp.resolve("straight"), false);
+    train(cfg(2, 5, 5, 1e-2, 0, 0), model, dataA, tmp.resolve("o"), false); // a finished run on other data
+    assertTrue(Files.isDirectory(tmp.resolve("o/epoch-2")));
+    train(cfg(2, 5, 5, 1e-2, 1, 0), model, dataB, tmp.resolve("o"), false); // --force, stopped after one step
+    for (String old : List.of("epoch-1", "epoch-2", "final"))
+      assertFalse(Files.exists(tmp.resolve("o/" + old)), old + " of the earlier run is left behind");
+    assertEquals(1, Files.readAllLines(tmp.resolve("o/metrics.jsonl")).size());
+    var r = train(cfg(2, 5, 5, 1e-2, 0, 0), model, dataB, tmp.resolve("o"), true);
+    assertTrue(r.finished());
+    assertEquals(4, r.metrics().size());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("straight/final/toy.bin")), Files.readAllBytes(tmp.resolve("o/final/toy.bin")));
+  }
+
+  @Test
+  void resumeRefusesACheckpointOfAnotherDatasetModelOrEngine(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 4);
+    Path other = writeModel(tmp.resolve("m2"), 0f, 5);
+    Path data = writeData(tmp.resolve("d"), toyData(10, 9));
+    Path data2 = writeData(tmp.resolve("d2"), toyData(10, 10));
+    train(cfg(2, 5, 5, 1e-2, 1, 0), model, data, tmp.resolve("o"), false);
+    var e = assertThrows(UserException.class, () -> train(cfg(2, 5, 5, 1e-2, 0, 0), model, data2, tmp.resolve("o"), true));
+    assertTrue(e.getMessage().contains("dataset (--data)") && !e.getMessage().contains("base model"), e.getMessage());
+    e = assertThrows(UserException.class, () -> train(cfg(2, 5, 5, 1e-2, 0, 0), other, data, tmp.resolve("o"), true));
+    assertTrue(e.getMessage().contains("base model (--model)") && !e.getMessage().contains("dataset"), e.getMessage());
+    Path state = tmp.resolve("o/step-1/" + Checkpoints.STATE);
+    String st = Files.readString(state);
+    assertTrue(st.contains("\"engine\" : \"djl\""), st);
+    Files.writeString(state, st.replace("\"engine\" : \"djl\"", "\"engine\" : \"fsdp\""));
+    e = assertThrows(UserException.class, () -> train(cfg(2, 5, 5, 1e-2, 0, 0), model, data, tmp.resolve("o"), true));
+    assertTrue(e.getMessage().contains("engine: fsdp there, djl now"), e.getMessage());
+  }
+
+  @Test
+  void aKillBeforeFinalIsCompletedByResume(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 4);
+    Path data = writeData(tmp.resolve("d"), toyData(10, 9));
+    train(cfg(2, 5, 5, 1e-2, 0, 0), model, data, tmp.resolve("o"), false);
+    Checkpoints.deleteTree(tmp.resolve("o/final")); // as if killed after epoch-2/ was saved
+    Files.delete(tmp.resolve("o/loss.png"));
+    var r = train(cfg(2, 5, 5, 1e-2, 0, 0), model, data, tmp.resolve("o"), true);
+    assertTrue(r.finished());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("o/epoch-2/toy.bin")), Files.readAllBytes(tmp.resolve("o/final/toy.bin")));
+    assertTrue(Files.isRegularFile(tmp.resolve("o/loss.png")));
+  }
+
+  @Test
   void resumingWithAnotherRecipeIsRefused(@TempDir Path tmp) throws Exception {
     Path model = writeModel(tmp.resolve("m"), 0f, 4);
     Path data = writeData(tmp.resolve("d"), toyData(10, 9));
@@ -179,6 +229,64 @@ class TrainerTest {
     for (var m : r.metrics()) assertEquals(m.trainedTokens() == 0, Double.isNaN(m.loss()), m.toString());
     assertTrue(Files.readString(tmp.resolve("o/metrics.jsonl")).contains("\"loss\":null"));
     assertTrue(Double.isFinite(r.lastLoss()));
+    // the step without trained tokens changed no weight: not even weight decay was applied
+    Path onlyEmpty = writeData(tmp.resolve("e"), List.of(ex.get(1)));
+    var e = train(cfg(2, 1, 1, 1e-2, 0, 0), model, onlyEmpty, tmp.resolve("e-out"), false);
+    assertEquals(2, e.metrics().size());
+    assertTrue(Double.isNaN(e.lastLoss()));
+    Map<String, float[]> before = weights(model), after = weights(tmp.resolve("e-out/final"));
+    for (String k : before.keySet()) assertArrayEquals(before.get(k), after.get(k), 0f, k);
+  }
+
+  static Map<String, float[]> weights(Path dir) throws Exception {
+    Map<String, float[]> w = new java.util.LinkedHashMap<>();
+    try (NDManager mgr = NDManager.newBaseManager(); ToyModel m = ToyModel.load(dir, mgr, Device.cpu())) {
+      m.parameters().forEach((k, a) -> w.put(k, a.toFloatArray()));
+    }
+    return w;
+  }
+
+  /**
+   * --clip scales the gradients to the clip norm before AdamW. With eps = 1 the first AdamW update,
+   * lr * g / (|g| + eps), depends on the gradient's scale, so the weights show which gradient was used.
+   */
+  @Test
+  void clipScalesTheGradientToTheClipNormBeforeTheUpdate(@TempDir Path tmp) throws Exception {
+    Path model = writeModel(tmp.resolve("m"), 0f, 6);
+    List<TokenizedExample> ex = toyData(6, 3);
+    Path data = writeData(tmp.resolve("d"), ex);
+    long trained = ex.stream().mapToLong(MaskedLoss::targets).sum();
+    Map<String, float[]> w0 = weights(model), grad = new java.util.LinkedHashMap<>();
+    double norm;
+    try (NDManager mgr = NDManager.newBaseManager(); ToyModel m = ToyModel.load(model, mgr, Device.cpu())) {
+      for (NDArray w : m.parameters().values()) w.setRequiresGradient(true);
+      Trainer.accumulate(m, mgr, Device.cpu(), ex, ex.size(), 7, 1, 0, trained);
+      double sq = 0;
+      for (var e : m.parameters().entrySet()) {
+        float[] g = e.getValue().getGradient().toFloatArray();
+        grad.put(e.getKey(), g);
+        for (float f : g) sq += (double) f * f;
+      }
+      norm = Math.sqrt(sq);
+    }
+    assertTrue(norm > 0.1, "gradient norm " + norm);
+    double lr = 0.1, eps = 1.0;
+    for (double clip : new double[] {norm / 4, 0}) {
+      TrainConfig c = cfg(2, 6, 6, lr, 0, 0).with("eps", eps, "weight-decay", 0.0, "clip", clip);
+      Path out = tmp.resolve("o" + clip);
+      var r = train(c, model, data, out, false);
+      assertEquals(norm, r.metrics().get(0).gradNorm(), 1e-4 * norm, "grad_norm is logged before clipping");
+      double scale = clip > 0 ? clip / (norm + 1e-6) : 1;
+      Map<String, float[]> w1 = weights(out.resolve("epoch-1"));
+      for (String k : w0.keySet()) {
+        float[] a = w0.get(k), g = grad.get(k), b = w1.get(k);
+        for (int i = 0; i < a.length; i++) {
+          double gi = g[i] * scale;
+          double want = a[i] - lr * gi / (Math.abs(gi) + eps);
+          assertEquals(want, b[i], 1e-5, k + "[" + i + "] with clip " + clip);
+        }
+      }
+    }
   }
 
   @Test

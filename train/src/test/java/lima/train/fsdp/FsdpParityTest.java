@@ -67,7 +67,8 @@ class FsdpParityTest {
     assertEquals("fsdp", st.path("engine").asText());
     assertEquals(6, st.path("step").asLong());
     assertEquals(2, st.path("world_size").asInt());
-    assertTrue(st.path("inputs").path("data_index_sha256").asText().matches("[0-9a-f]{64}"));
+    assertTrue(st.path("dataset_sha256").asText().matches("[0-9a-f]{64}"));
+    assertEquals(Parity.state(djl.resolve("final")).path("model_sha256").asText(), st.path("model_sha256").asText(), "the same base model");
     var metric = Json.MAPPER.readTree(Files.readAllLines(fsdp.resolve("metrics.jsonl")).get(0));
     var djlMetric = Json.MAPPER.readTree(Files.readAllLines(djl.resolve("metrics.jsonl")).get(0));
     java.util.Set<String> keys = new java.util.TreeSet<>(), djlKeys = new java.util.TreeSet<>();
@@ -83,9 +84,9 @@ class FsdpParityTest {
     // a DJL run folder resumed with --engine fsdp, and the fsdp one with the DJL engine
     var e1 = assertThrows(lima.core.UserException.class, () -> FsdpEngine.run(FsdpTestSupport.parity("fsdp").with("python", FsdpTestSupport.python(),
         "epochs", 2), model, data, copy(djl, t.resolve("a")), false, true, false, new PrintWriter(new StringWriter())));
-    assertTrue(e1.getMessage().contains("written by the djl engine"), e1.getMessage());
+    assertTrue(e1.getMessage().contains("engine: djl there, fsdp now"), e1.getMessage());
     var e2 = assertThrows(lima.core.UserException.class, () -> FineTune.run(FsdpTestSupport.parity("djl"), model, data, copy(fsdp, t.resolve("b")), false, true));
-    assertTrue(e2.getMessage().contains("written by the fsdp engine"), e2.getMessage());
+    assertTrue(e2.getMessage().contains("engine: fsdp there, djl now"), e2.getMessage());
   }
 
   static Path copy(Path from, Path to) throws Exception {

@@ -83,6 +83,22 @@ class TokenizeTest {
   }
 
   @Test
+  void examplesAreTrimmedAtTheModelsPositionsWhenThoseAreFewer(@TempDir Path tmp) throws Exception {
+    Path model = wordModel(tmp.resolve("m"));
+    Files.writeString(model.resolve("config.json"), "{\"max_position_embeddings\": 6}");
+    Path data = jsonl(tmp.resolve("d.jsonl"), "{\"conversations\":[\"hi there\",\"hello you\",\"more\",\"ok\"],\"source\":\"x\"}");
+    var r = tokenize(data, model, tmp.resolve("o"), 2048).r();
+    assertEquals(6, r.maxLen(), "the length actually applied");
+    assertEquals(1, r.trimmed());
+    try (TokenizedDataset ds = TokenizedDataset.open(tmp.resolve("o"))) {
+      assertEquals(6, ds.get(0).length());
+      assertEquals(11, ds.get(0).originalLength());
+    }
+    assertEquals(6, Json.MAPPER.readTree(tmp.resolve("o/dataset.json").toFile()).get("max_len").asInt());
+    assertEquals(4, tokenize(data, model, tmp.resolve("o4"), 4).r().maxLen(), "a --max-len below the positions wins");
+  }
+
+  @Test
   void renderMarksTrainedSpans(@TempDir Path tmp) throws Exception {
     Path model = wordModel(tmp.resolve("m"));
     Path data = jsonl(tmp.resolve("d.jsonl"), "{\"conversations\":[\"hi there\",\"hello you\"],\"source\":\"x\"}");
