@@ -81,7 +81,10 @@ def main(argv):
         with open(err_file, "w", encoding="utf-8") as f:
             f.write(msg + "\n")
         if events is not None:
-            _emit(events, {"event": "error", "rank": rank, "message": msg})
+            try:
+                _emit(events, {"event": "error", "rank": rank, "message": msg})
+            except Exception:  # the launcher may be gone: the error file says it
+                pass
         sys.stdout.flush()
         sys.stderr.flush()
         # no orderly shutdown: the other ranks may be waiting in a collective; torchrun stops them
@@ -114,8 +117,13 @@ def _watch_launcher(err_file):
 
 
 def _emit(stream, event):
-    stream.write("@lima " + json.dumps(event, separators=(",", ":")) + "\n")
-    stream.flush()
+    try:
+        stream.write("@lima " + json.dumps(event, separators=(",", ":")) + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        if os.environ.get("LIMA_LAUNCHER_PID"):
+            raise RunError("the launcher (lima) is gone: its pipe closed; stopping") from None
+        raise
 
 
 class Worker:

@@ -36,6 +36,7 @@ public final class FsdpLauncher {
   public static final String EVENT_PREFIX = "@lima ";
   public static final String LOGS = "logs";
   public static final String LAUNCHER_LOG = "launcher.log";
+  private static final Pattern ANY_RANK = Pattern.compile("\\brank\\s*:\\s*(\\d+)[^\\n]*\\n\\s*exitcode\\s*:\\s*(-?\\d+)");
   private static final Pattern ROOT_RANK = Pattern.compile("Root Cause.*?\\brank\\s*:\\s*(\\d+).*?exitcode\\s*:\\s*(-?\\d+)", Pattern.DOTALL);
 
   private FsdpLauncher() {}
@@ -211,6 +212,19 @@ public final class FsdpLauncher {
     if (m.find()) {
       root = Integer.parseInt(m.group(1));
       exit = m.group(2);
+    }
+    // A rank killed by a signal is the cause even when another rank's failure (its peer's connection closing) was
+    // observed first: prefer it, from every failure of torchrun's last report.
+    int report = torchrun.lastIndexOf("Failures:");
+    if (report >= 0 && (exit == null || Integer.parseInt(exit) >= 0)) {
+      Matcher all = ANY_RANK.matcher(torchrun.substring(report));
+      while (all.find()) {
+        if (Integer.parseInt(all.group(2)) < 0) {
+          root = Integer.parseInt(all.group(1));
+          exit = all.group(2);
+          break;
+        }
+      }
     }
     List<Path> errors;
     try (Stream<Path> s = Files.list(logs)) {

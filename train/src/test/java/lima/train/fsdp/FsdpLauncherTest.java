@@ -67,6 +67,33 @@ class FsdpLauncherTest {
   }
 
   @Test
+  void theKilledRankWinsOverAPeerObservedFirst(@TempDir Path logs) throws Exception {
+    Files.writeString(logs.resolve("launcher.log"), """
+        Failures:
+        [1]:
+          time      : 2026-12-02_18:57:01
+          host      : localhost
+          rank      : 1 (local_rank: 1)
+          exitcode  : -9 (pid: 4242)
+          error_file: <N/A>
+          traceback : Signal 9 (SIGKILL) received by PID 4242
+        ------------------------------------------------------------
+        Root Cause (first observed failure):
+        [0]:
+          time      : 2026-12-02_18:57:01
+          host      : localhost
+          rank      : 0 (local_rank: 0)
+          exitcode  : 1 (pid: 4241)
+          error_file: <N/A>
+          traceback : To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html
+        ============================================================
+        """);
+    Files.writeString(logs.resolve("error-rank-0.txt"), "rank 0: RuntimeError: Connection reset by peer\n");
+    UserException e = FsdpLauncher.failure(logs, logs.resolve("launcher.log"), 1);
+    assertTrue(e.getMessage().startsWith("rank 1 was killed by signal 9"), e.getMessage());
+  }
+
+  @Test
   void aRankKilledBySignalIsOneLine(@TempDir Path logs) throws Exception {
     Files.writeString(logs.resolve("launcher.log"), """
         [W] Sending process 1234 closing signal SIGTERM
