@@ -15,14 +15,20 @@ MVN_TEST := mvn -B --no-transfer-progress -Dlima.commit=$(COMMIT) -Dstyle.color=
   -Dorg.slf4j.simpleLogger.log.org.apache.maven.plugins.shade=warn
 LIMA := bin/lima
 OUT ?= out
+# The Python of `lima train --engine fsdp` and its tests: a venv with python/requirements.txt (torch, numpy).
+# `make venv` creates it once; afterwards it is a quick no-op (a stamp named by the requirements' hash).
+LIMA_VENV ?= $(HOME)/.cache/lima/venv-torch2.7.1
+LIMA_PYTHON := $(LIMA_VENV)/bin/python
+VENV_STAMP := $(LIMA_VENV)/.lima-requirements-$(shell sha256sum python/requirements.txt 2>/dev/null | cut -c1-16)
 
-.PHONY: build test test-all demo bench lima-data clean help FORCE experiments experiment-select experiment-ablations experiment-dialogue experiment-perplexity
+.PHONY: build test test-all demo bench lima-data clean help venv FORCE experiments experiment-select experiment-ablations experiment-dialogue experiment-perplexity
 
 help:
 	@echo "make build     build everything, leaves bin/lima"
 	@echo "make demo      run the main job on the bundled samples in data/samples/ (writes $(OUT)/demo)"
 	@echo "make test      the default test suite (fast; real-data tests run when ../shared/real is there)"
 	@echo "make test-all  every test, slow ones included"
+	@echo "make venv      the Python venv of the fsdp engine (LIMA_VENV=$(LIMA_VENV))"
 	@echo "make bench     benchmarks (prints figures; writes bench/out/)"
 	@echo "make lima-data DUMPS=dir   the whole LIMA curation from raw files"
 	@echo "make experiments [SCALE=tiny|full MODEL=dir DUMPS=dir JUDGE=url]   the paper's experiments (docs/experiments.md)"
@@ -47,13 +53,22 @@ cli/target/.commit-stamp: FORCE
 
 FORCE:
 
-test:
-	$(MVN_TEST) install
+# The quick tiny experiment runs first (it needs the built jar), so that Surefire's summary closes the output.
+test: venv build
 	SCALE=tiny TINY_EPOCHS=2 bash data/experiments/run.sh perplexity $(OUT)/experiments-test/perplexity
+	$(MVN_TEST) -Dlima.python=$(LIMA_PYTHON) install
 
-test-all:
-	$(MVN_TEST) -Dlima.test.excludedGroups=none install
+test-all: venv build
 	for e in $(EXPERIMENTS); do SCALE=tiny bash data/experiments/run.sh $$e $(OUT)/experiments-test/$$e || exit 1; done
+	$(MVN_TEST) -Dlima.test.excludedGroups=none -Dlima.python=$(LIMA_PYTHON) install
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): python/requirements.txt
+	@test -x $(LIMA_PYTHON) || python3 -m venv $(LIMA_VENV)
+	$(LIMA_PYTHON) -m pip install --disable-pip-version-check --no-input -q -r python/requirements.txt
+	@rm -f $(LIMA_VENV)/.lima-requirements-* && touch $@
+	@echo "venv: $(LIMA_VENV) ($$($(LIMA_PYTHON) -c 'import torch; print("torch", torch.__version__)'))"
 
 demo: build
 	bash data/demo.sh $(OUT)/demo

@@ -12,6 +12,8 @@ import lima.train.fit.MemoryPlan;
 import lima.train.fit.TrainConfig;
 import lima.train.fit.TrainSetting;
 import lima.train.fit.Trainer;
+import lima.train.fsdp.FsdpEngine;
+import lima.train.fsdp.FsdpPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +60,15 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "With --plan: print JSON.")
   boolean json;
 
+  @Option(names = "--gpu-tflops", paramLabel = "X", defaultValue = "312", description = "With --plan --engine fsdp: peak dense bf16 TFLOP/s of one GPU for the hours estimate (default ${DEFAULT-VALUE}, an A100).")
+  double gpuTflops;
+
+  @Option(names = "--mfu", paramLabel = "X", defaultValue = "0.4", description = "With --plan --engine fsdp: model FLOPs utilisation the hours are estimated at (default ${DEFAULT-VALUE}).")
+  double mfu;
+
+  @Option(names = "--print-launch", description = "With --engine fsdp: prepare OUT (run spec, worker) and print the torchrun command line of every node, for SLURM or another scheduler; starts nothing.")
+  boolean printLaunch;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** The training settings given as flags (key -> typed value); the rest come from --config or the defaults. */
@@ -72,12 +83,15 @@ public final class TrainCommand implements Callable<Integer> {
   public static final class SettingOptions implements CommandLine.IModelTransformer {
     @Override
     public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
-      for (TrainSetting s : TrainSetting.values())
-        spec.addOption(CommandLine.Model.OptionSpec.builder(s.flag())
+      for (TrainSetting s : TrainSetting.values()) {
+        var b = CommandLine.Model.OptionSpec.builder(s.flag())
             .type(s.type.javaType)
             .paramLabel(s.type == TrainSetting.Type.STRING ? "NAME" : s.type == TrainSetting.Type.DOUBLE ? "X" : "N")
-            .description(s.help + " (default " + s.defaultText() + ")")
-            .build());
+            .description(s.help + " (default " + s.defaultText() + ")");
+        if (s.type == TrainSetting.Type.BOOLEAN) b.arity("0");
+        if (s.choices != null && s.choices.contains("on")) b.arity("0..1").fallbackValue("on"); // --activation-checkpointing alone means on
+        spec.addOption(b.build());
+      }
       return spec;
     }
   }
@@ -97,6 +111,21 @@ public final class TrainCommand implements Callable<Integer> {
       Path dir = Path.of(model);
       MemoryPlan.Shape shape = Files.isDirectory(dir) || Files.isRegularFile(dir) ? MemoryPlan.Shape.read(dir) : MemoryPlan.Shape.preset(model);
       long gib = 1L << 30;
+      if (c.engine().equals("fsdp")) {
+        long examples = FsdpPlan.LIMA_EXAMPLES, tokens = FsdpPlan.LIMA_TOKENS;
+        if (data != null && Files.isRegularFile(data.resolve("dataset.json"))) {
+          var d = Json.MAPPER.readTree(data.resolve("dataset.json").toFile());
+          examples = d.path("examples").asLong(examples);
+          tokens = d.path("tokens").asLong(tokens);
+        }
+        boolean bf16 = !(spec.commandLine().getParseResult().hasMatchedOption("--dtype") && c.dtype().equals("fp32"));
+        int perNode = spec.commandLine().getParseResult().hasMatchedOption("--nproc-per-node") ? c.nprocPerNode() : 8;
+        FsdpPlan p = new FsdpPlan(shape, c.microBatch(), c.maxLen(), bf16, (long) (gpuMemory * gib), perNode, tokens, examples, c.epochs(), gpuTflops * 1e12, mfu);
+        if (json) w.println(Json.PRETTY.writeValueAsString(p.toJson()));
+        else w.print(p.report());
+        w.flush();
+        return 0;
+      }
       long dev = deviceMemory != null ? (long) (deviceMemory * gib)
           : c.device().equals("gpu") ? 80 * gib : physicalMemory();
       MemoryPlan p = new MemoryPlan(shape, c.microBatch(), c.maxLen(), dev);
@@ -107,7 +136,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (data == null) throw new UserException("--data is required");
     if (out == null) throw new UserException("--out is required");
-    Trainer.Result r = FineTune.run(c, Path.of(model), data, out, force, resume);
+    if (printLaunch && !c.engine().equals("fsdp")) throw new UserException("--print-launch needs --engine fsdp");
+    Trainer.Result r = c.engine().equals("fsdp") ? FsdpEngine.run(c, Path.of(model), data, out, force, resume, printLaunch, w)
+        : FineTune.run(c, Path.of(model), data, out, force, resume);
+    if (printLaunch) return 0;
     w.printf("%s %d of %d steps, last loss %.4f -> %s%n", r.finished() ? "trained" : "stopped after", r.stepsDone(), r.totalSteps(), r.lastLoss(),
         r.finished() ? out.resolve("final") : out);
     w.flush();

@@ -203,7 +203,7 @@ public record MemoryPlan(Shape model, int microBatch, int seqLen, long deviceByt
       else
         sb.append(String.format(Locale.ROOT,
             "a sharded run needs ZeRO-3 / FSDP over at least %d GPUs of %s%s (%s of weights, gradients and AdamW state per GPU, plus %s activations);%n"
-                + "lima trains on one device, so run such a model with a sharding trainer (DeepSpeed ZeRO-3 or PyTorch FSDP) on these settings%n",
+                + "the djl engine trains on one device: run such a model with --engine fsdp (PyTorch FSDP2); lima train --plan --engine fsdp gives its numbers%n",
             n, gib(gpuBytes), ckpt ? " with activation checkpointing" : "", gib((weightBytes() + gradientBytes() + optimizerBytes()) / n), gib(act)));
     }
     return sb.toString();
@@ -211,6 +211,11 @@ public record MemoryPlan(Shape model, int microBatch, int seqLen, long deviceByt
 
   private static void row(StringBuilder sb, String what, long bytes) {
     sb.append(String.format(Locale.ROOT, "  %-16s %10s%n", what, gib(bytes)));
+  }
+
+  /** Bytes as MiB or GiB with two decimals, as the plans print them. */
+  public static String gibOf(long bytes) {
+    return gib(bytes);
   }
 
   static String gib(long bytes) {

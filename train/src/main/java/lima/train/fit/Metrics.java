@@ -76,7 +76,8 @@ public final class Metrics {
     LossChart.write(out.resolve(LOSS_PNG), lines);
   }
 
-  static List<Metric> read(Path f) throws IOException {
+  /** The lines of a metrics.jsonl (a line cut short by a kill is skipped). */
+  public static List<Metric> read(Path f) throws IOException {
     List<Metric> out = new ArrayList<>();
     if (!Files.isRegularFile(f)) return out;
     for (String line : Files.readAllLines(f)) {

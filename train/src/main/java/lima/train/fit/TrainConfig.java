@@ -41,6 +41,13 @@ public final class TrainConfig {
     for (TrainSetting s : TrainSetting.values()) values.put(s, s.parse(given.getOrDefault(s, s.defaultValue)));
     check(finalLr() <= lr(), "final-lr must be in [0, lr], got " + finalLr());
     check(microBatch() <= batch(), "micro-batch must be in [1, batch], got " + microBatch());
+    check(nodeRank() < nnodes(), "node-rank must be in [0, nnodes), got " + nodeRank() + " with nnodes " + nnodes());
+    check(!cpuOffload() || device().equals("gpu"), "cpu-offload needs --device gpu (on cpu the state is in host memory already)");
+    if (engine().equals("djl")) {
+      check(dtype().equals("fp32"), "dtype " + dtype() + " needs --engine fsdp (the djl engine trains in fp32)");
+      check(!cpuOffload(), "cpu-offload needs --engine fsdp");
+      check(nprocPerNode() == 1 && nnodes() == 1, "nproc-per-node and nnodes need --engine fsdp (the djl engine trains on one device)");
+    }
   }
 
   private static void check(boolean ok, String msg) {
@@ -101,6 +108,26 @@ public final class TrainConfig {
   public double clip() { return (Double) values.get(CLIP); }
   public int threads() { return (Integer) values.get(THREADS); }
   public int stopAfter() { return (Integer) values.get(STOP_AFTER); }
+  public String engine() { return (String) values.get(ENGINE); }
+  public int nprocPerNode() { return (Integer) values.get(NPROC_PER_NODE); }
+  public int nnodes() { return (Integer) values.get(NNODES); }
+  public int nodeRank() { return (Integer) values.get(NODE_RANK); }
+  public String masterAddr() { return (String) values.get(MASTER_ADDR); }
+  public int masterPort() { return (Integer) values.get(MASTER_PORT); }
+  public boolean cpuOffload() { return (Boolean) values.get(CPU_OFFLOAD); }
+  public String python() { return (String) values.get(PYTHON); }
+
+  /** The compute dtype, "bf16" or "fp32": --dtype, where auto is bf16 for the fsdp engine on gpu, else fp32 (the djl engine is fp32). */
+  public String dtype() {
+    String d = (String) values.get(DTYPE);
+    return d.equals("auto") ? (engine().equals("fsdp") && device().equals("gpu") ? "bf16" : "fp32") : d;
+  }
+
+  /** --activation-checkpointing, where auto is on for the fsdp engine on gpu, else off. */
+  public boolean activationCheckpointing() {
+    String a = (String) values.get(ACTIVATION_CHECKPOINTING);
+    return a.equals("auto") ? engine().equals("fsdp") && device().equals("gpu") : a.equals("on");
+  }
 
   /** Dropout of residual branch {@code layer} of {@code layers}: linear from 0 (first) to dropoutTop (last). */
   public double dropoutAt(int layer, int layers) {

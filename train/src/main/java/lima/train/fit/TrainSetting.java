@@ -40,11 +40,26 @@ public enum TrainSetting {
   THREADS("threads", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
       "CPU threads of the engine (0: the engine's default). Exact resume needs the same count."),
   STOP_AFTER("stop-after", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0",
-      "Stop after N optimizer steps of this invocation, with a step checkpoint; --resume goes on (0: run to the end).");
+      "Stop after N optimizer steps of this invocation, with a step checkpoint; --resume goes on (0: run to the end)."),
+  // The engine and the settings only the fsdp engine reads (docs/train.md, "The fsdp engine").
+  ENGINE("engine", List.of("djl", "fsdp"), "djl", Resume.SAME,
+      "djl: one device, in the JVM; fsdp: PyTorch FSDP2 over many GPUs and nodes, launched with torchrun (a checkpoint resumes only on its engine)."),
+  NPROC_PER_NODE("nproc-per-node", Type.INT, 1, Resume.FREE, v -> v.intValue() >= 1, ">= 1", "fsdp: ranks (GPUs, or CPU processes) per node."),
+  NNODES("nnodes", Type.INT, 1, Resume.FREE, v -> v.intValue() >= 1, ">= 1", "fsdp: nodes of the run."),
+  NODE_RANK("node-rank", Type.INT, 0, Resume.FREE, v -> v.intValue() >= 0, ">= 0", "fsdp: this node's rank, 0 .. nnodes-1 (node 0 hosts the rendezvous)."),
+  MASTER_ADDR("master-addr", Type.STRING, "127.0.0.1", Resume.FREE, v -> true, "a host name or address", "fsdp: host of node 0, reachable from every node."),
+  MASTER_PORT("master-port", Type.INT, 29500, Resume.FREE, v -> v.intValue() > 0 && v.intValue() < 65536, "in 1..65535", "fsdp: rendezvous port on node 0."),
+  DTYPE("dtype", List.of("auto", "bf16", "fp32"), "auto", Resume.FREE,
+      "fsdp: compute dtype; auto is bf16 on gpu (fp32 master weights, fp32 gradient reduction) and fp32 on cpu. The djl engine is fp32."),
+  ACTIVATION_CHECKPOINTING("activation-checkpointing", List.of("auto", "on", "off"), "auto", Resume.FREE,
+      "fsdp: recompute each decoder layer in the backward pass instead of keeping its activations; auto is on for gpu, off for cpu."),
+  CPU_OFFLOAD("cpu-offload", Type.BOOLEAN, false, Resume.FREE, v -> true, "true or false",
+      "fsdp: keep parameters, gradients and AdamW state in host memory (CPUOffloadPolicy), so one 8-GPU node can fine-tune 65B."),
+  PYTHON("python", Type.STRING, "python3", Resume.FREE, v -> true, "a program", "fsdp: the Python with torch >= 2.7 that runs the ranks (make venv makes one).");
 
   /** How a value is typed on the command line and in the config file. */
   public enum Type {
-    INT(Integer.class), LONG(Long.class), DOUBLE(Double.class), STRING(String.class);
+    INT(Integer.class), LONG(Long.class), DOUBLE(Double.class), STRING(String.class), BOOLEAN(Boolean.class);
 
     public final Class<?> javaType;
 
@@ -115,6 +130,12 @@ public enum TrainSetting {
   public Object parse(Object raw) {
     Object v = switch (type) {
       case STRING -> String.valueOf(raw);
+      case BOOLEAN -> {
+        if (raw instanceof Boolean b) yield b;
+        String t = String.valueOf(raw).strip().toLowerCase(Locale.ROOT);
+        if (t.equals("true") || t.equals("false")) yield Boolean.parseBoolean(t);
+        throw new lima.core.UserException(key + " must be " + must + ", got \"" + raw + "\"");
+      }
       case LONG -> {
         if (raw instanceof Number n && !(raw instanceof Double) && !(raw instanceof Float)) yield n.longValue();
         try {
@@ -130,8 +151,12 @@ public enum TrainSetting {
       }
       case DOUBLE -> number(raw);
     };
+    if (type == Type.BOOLEAN) return v;
     if (type == Type.STRING) {
-      if (choices == null) return v;
+      if (choices == null) {
+        if (((String) v).isBlank()) throw new lima.core.UserException(key + " must be " + must + ", got an empty value");
+        return v;
+      }
       String s = ((String) v).toLowerCase(Locale.ROOT);
       if (!choices.contains(s)) throw new lima.core.UserException(key + " must be " + must + ", got " + raw);
       return s;
