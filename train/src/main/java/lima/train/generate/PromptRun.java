@@ -76,7 +76,7 @@ public final class PromptRun {
         rec.put("seed", seed);
         int[] ids = options.raw() && p.turns().size() == 1 ? g.promptIds(p.text(), true) : g.chat().prompt(p.turns());
         if (p.turns().size() == 1 && p.text().isEmpty()) ids = g.promptIds("", options.raw());
-        if (ids.length >= g.model().config().maxPositionEmbeddings()) {
+        if (ids.length >= g.config().maxPositionEmbeddings()) {
           rec.put("response", "");
           rec.put("prompt_tokens", ids.length);
           rec.put("completion_tokens", 0);

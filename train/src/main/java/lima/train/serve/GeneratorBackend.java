@@ -65,7 +65,7 @@ public final class GeneratorBackend implements CompletionBackend {
 
   @Override
   public int contextLength() {
-    return owner.model().config().maxPositionEmbeddings();
+    return owner.config().maxPositionEmbeddings();
   }
 
   @Override
