@@ -308,6 +308,8 @@ public final class Generator implements AutoCloseable {
     private final RepetitionPenalty penalty;
     private final boolean[] seen;
     private final int maxStop;
+    /** No listener and no stop strings: the text is decoded once, at the end, not after every token. */
+    private final boolean quiet;
     private final int[] out;
     private final int[] prefix;
     private final String prefixText;
@@ -332,6 +334,7 @@ public final class Generator implements AutoCloseable {
       penalty = new RepetitionPenalty(options.repetitionPenalty());
       seen = new boolean[g.config().vocabSize()];
       maxStop = options.stop().stream().mapToInt(String::length).max().orElse(0);
+      quiet = listener == TokenListener.NONE && options.stop().isEmpty();
       out = new int[Math.min(options.maxNewTokens(), maxPos - promptIds.length)];
       if (options.maxNewTokens() == 0) finish(FinishReason.LENGTH);
       // Raw continuation: decode the completion after the prompt text, so a leading space ("▁were") survives.
@@ -365,6 +368,7 @@ public final class Generator implements AutoCloseable {
         f = next == g.chat.eot() && g.chat.hasDedicatedEot() ? FinishReason.EOT : FinishReason.EOS;
         textEnd = n - 1;
       }
+      if (f == null && quiet && n < options.maxNewTokens() && n < out.length) return; // nobody reads the text before the end
       text = g.decodeAfter(prefix, prefixText, Arrays.copyOf(out, textEnd));
       int cut = firstStop(text, options.stop(), Math.max(0, emitted - maxStop));
       if (cut >= 0) {
@@ -380,7 +384,7 @@ public final class Generator implements AutoCloseable {
       }
       String delta = safe > emitted ? text.substring(emitted, safe) : "";
       emitted = Math.max(emitted, safe);
-      if (!listener.onToken(next, delta) && f == null) f = FinishReason.CANCELLED;
+      if (!quiet && !listener.onToken(next, delta) && f == null) f = FinishReason.CANCELLED;
       if (f != null) finish(f);
     }
 

@@ -18,7 +18,7 @@ import lima.train.safetensors.SafetensorsCheckpoint;
  * product split over a fixed team of threads.
  *
  * <p><b>Fixed reduction order.</b> Every dot product adds the same terms in the same order (16-lane fused
- * multiply-adds in four accumulators, then the lanes summed one by one in index order, never {@code
+ * multiply-adds in four accumulators, then the lanes summed pairwise in a fixed tree, never {@code
  * reduceLanes}, whose order the JIT may change) whatever the batch, the thread count or the other
  * sequences of a call. So logits do not depend on batching or threads: a batched answer equals the answer
  * alone, token for token, and one thread equals many. They may differ in the last bits from the DJL model's.
@@ -232,9 +232,7 @@ public final class CpuLlama implements Decoder {
     for (int l = 0; l < nLayers; l++) {
       Layer w = layers[l];
       for (int i = 0; i < rows; i++) rmsNorm(xb[i], x[i], w.attnNorm);
-      matmul(q, xb, rows, w.wq, qDim, dim);
-      matmul(k, xb, rows, w.wk, kvDim, dim);
-      matmul(v, xb, rows, w.wv, kvDim, dim);
+      matmul3(q, w.wq, qDim, k, w.wk, kvDim, v, w.wv, kvDim, xb, rows, dim);
       for (int i = 0; i < rows; i++) {
         rope(q[i], heads, cos[i], sin[i]);
         rope(k[i], kvHeads, cos[i], sin[i]);
@@ -246,8 +244,7 @@ public final class CpuLlama implements Decoder {
       matmul(xo, att, rows, w.wo, dim, qDim);
       for (int i = 0; i < rows; i++) add(x[i], xo[i]);
       for (int i = 0; i < rows; i++) rmsNorm(xb[i], x[i], w.ffnNorm);
-      matmul(hb, xb, rows, w.w1, ffn, dim);
-      matmul(hb2, xb, rows, w.w3, ffn, dim);
+      matmul3(hb, w.w1, ffn, hb2, w.w3, ffn, null, null, 0, xb, rows, dim);
       for (int i = 0; i < rows; i++) swiglu(hb[i], hb2[i]);
       matmul(xo, hb, rows, w.w2, dim, ffn);
       for (int i = 0; i < rows; i++) add(x[i], xo[i]);
@@ -275,9 +272,39 @@ public final class CpuLlama implements Decoder {
     });
   }
 
+  /** Up to three products of the same input in one parallel region: the rows of all are split over the threads together. */
+  private void matmul3(float[][] o1, float[] w1, int d1, float[][] o2, float[] w2, int d2, float[][] o3, float[] w3, int d3, float[][] in, int n, int inDim) {
+    int total = d1 + d2 + d3;
+    workers.run(p -> {
+      float[] tmp = lanes[p];
+      int from = workers.from(p, total), to = workers.from(p + 1, total);
+      for (int g = from; g < to; g++) {
+        float[][] out;
+        float[] w;
+        int j;
+        if (g < d1) {
+          out = o1;
+          w = w1;
+          j = g;
+        } else if (g < d1 + d2) {
+          out = o2;
+          w = w2;
+          j = g - d1;
+        } else {
+          out = o3;
+          w = w3;
+          j = g - d1 - d2;
+        }
+        int off = j * inDim;
+        for (int i = 0; i < n; i++) out[i][j] = dot(w, off, in[i], 0, inDim, tmp);
+      }
+    });
+  }
+
   /**
    * Sum of a[aOff+i] * b[bOff+i] for i < len, always in the same order: four 16-lane accumulators of fused
-   * multiply-adds, combined (0+1)+(2+3), the lanes added in index order, then the scalar tail.
+   * multiply-adds, combined (0+1)+(2+3), the lanes halved pairwise (lane i + lane i+w for w = L/2, L/4, .., 1),
+   * then the scalar tail.
    */
   static float dot(float[] a, int aOff, float[] b, int bOff, int len, float[] tmp) {
     int i = 0;
@@ -294,7 +321,8 @@ public final class CpuLlama implements Decoder {
       int bound = len - len % L;
       for (; i < bound; i += L) s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
       s0.add(s1).add(s2.add(s3)).intoArray(tmp, 0);
-      for (int j = 0; j < L; j++) sum += tmp[j];
+      for (int w = L / 2; w >= 1; w /= 2) for (int j = 0; j < w; j++) tmp[j] += tmp[j + w];
+      sum = tmp[0];
     }
     for (; i < len; i++) sum = Math.fma(a[aOff + i], b[bOff + i], sum);
     return sum;
