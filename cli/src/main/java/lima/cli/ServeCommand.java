@@ -53,6 +53,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--shutdown-grace", defaultValue = "10", paramLabel = "SECONDS", description = "On SIGTERM / Ctrl-C, running requests may finish for this long before they are cancelled (default: ${DEFAULT-VALUE}).")
   double shutdownGrace;
 
+  @Option(names = "--read-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "A connection that has not sent its whole request this long after its first byte is closed (whole seconds; default: ${DEFAULT-VALUE}).")
+  long readTimeout;
+
+  @Option(names = "--max-connections", defaultValue = "512", paramLabel = "N", description = "Open connections at most; new ones beyond are closed at once (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-uploads", defaultValue = "128", paramLabel = "N", description = "Request bodies read at once; more get 503 at once (default: ${DEFAULT-VALUE}).")
+  int maxUploads;
+
   @Option(names = "--max-tokens-limit", defaultValue = "2048", paramLabel = "N", description = "Largest max_tokens accepted, and the default when a request gives none (default: ${DEFAULT-VALUE}, as in the paper).")
   int maxTokensLimit;
 
@@ -86,7 +95,8 @@ public final class ServeCommand implements Callable<Integer> {
     ServeOptions opts;
     try {
       opts = new ServeOptions(host, port, maxRequestBytes, maxConcurrency, maxQueue, seconds(queueTimeout, "--queue-timeout"), seconds(shutdownGrace, "--shutdown-grace"),
-          maxTokensLimit, new GenerateOptions(maxTokensLimit, temperature, topP, repetitionPenalty, 0, List.of(), false));
+          maxTokensLimit, new GenerateOptions(maxTokensLimit, temperature, topP, repetitionPenalty, 0, List.of(), false),
+          Duration.ofSeconds(readTimeout), maxConnections, maxUploads);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

@@ -46,7 +46,7 @@ public record CompletionRequest(boolean chat, boolean stream, boolean includeUsa
       if (!model.isTextual()) throw ApiException.badRequest("model", "invalid_type", "model must be a string");
       if (!model.asText().equals(backend.modelId()))
         throw new ApiException(404, "invalid_request_error", "model", "model_not_found",
-            "The model '" + model.asText() + "' does not exist; this server serves '" + backend.modelId() + "'", null);
+            "The model '" + shortText(model) + "' does not exist; this server serves '" + backend.modelId() + "'", null);
     }
     boolean stream = bool(body, "stream", false);
     boolean includeUsage = false;
@@ -75,13 +75,15 @@ public record CompletionRequest(boolean chat, boolean stream, boolean includeUsa
     }
 
     GenerateOptions d = opts.defaults();
-    double temperature = number(body, "temperature", d.temperature(), 0, 2, true);
-    double topP = number(body, "top_p", d.topP(), 0, 1, false);
+    double temperature = decimal(body, "temperature", d.temperature(), 0, 2);
+    // OpenAI accepts top_p in [0, 1]; 0 (or a value below float precision) leaves the top token alone.
+    float topP = (float) Math.max(Float.MIN_VALUE, decimal(body, "top_p", d.topP(), 0, 1));
     double rep = number(body, "repetition_penalty", d.repetitionPenalty(), 0, 10, false);
     long seed = ThreadLocalRandom.current().nextLong();
     JsonNode s = body.get("seed");
     if (s != null && !s.isNull()) {
-      if (!s.isIntegralNumber() || !s.canConvertToLong()) throw ApiException.badRequest("seed", "invalid_type", "seed must be an integer");
+      if (!s.isIntegralNumber()) throw ApiException.badRequest("seed", "invalid_type", "seed must be an integer");
+      if (!s.canConvertToLong()) throw ApiException.badRequest("seed", "invalid_value", "seed must be a 64-bit integer, got " + shortText(s));
       seed = s.asLong();
     }
     List<String> stop = stops(body.get("stop"));
@@ -92,7 +94,7 @@ public record CompletionRequest(boolean chat, boolean stream, boolean includeUsa
     if (mt != null && !mt.isNull()) {
       if (!mt.isIntegralNumber()) throw ApiException.badRequest(maxField, "invalid_type", maxField + " must be an integer");
       if (!mt.canConvertToInt() || mt.asInt() < 1 || mt.asInt() > opts.maxTokensLimit())
-        throw ApiException.badRequest(maxField, "invalid_value", maxField + " must be in [1, " + opts.maxTokensLimit() + "], got " + mt.asText());
+        throw ApiException.badRequest(maxField, "invalid_value", maxField + " must be in [1, " + opts.maxTokensLimit() + "], got " + shortText(mt));
       maxTokens = mt.asInt();
     }
 
@@ -107,7 +109,7 @@ public record CompletionRequest(boolean chat, boolean stream, boolean includeUsa
           "the prompt is " + prompt.length + " tokens; this model's context length is " + backend.contextLength() + " tokens, which leaves no room to generate");
     GenerateOptions options;
     try {
-      options = new GenerateOptions(maxTokens, (float) temperature, (float) topP, (float) rep, seed, stop, false);
+      options = new GenerateOptions(maxTokens, (float) temperature, topP, (float) rep, seed, stop, false);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(null, "invalid_value", e.getMessage());
     }
@@ -121,13 +123,44 @@ public record CompletionRequest(boolean chat, boolean stream, boolean includeUsa
     return v.asBoolean();
   }
 
+  /** A number in [min, max], refused with OpenAI's codes and wording ({@code decimal_above_max_value}, ...). */
+  private static double decimal(JsonNode body, String field, double dflt, double min, double max) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) return dflt;
+    if (!v.isNumber()) throw ApiException.badRequest(field, "invalid_type", "Invalid type for '" + field + "': expected a decimal, but got " + jsonType(v) + " instead.");
+    double x = v.asDouble();
+    if (x < min) throw ApiException.badRequest(field, "decimal_below_min_value", "Invalid '" + field + "': decimal below minimum value. Expected a value >= " + plain(min) + ", but got " + shortText(v) + " instead.");
+    if (!(x <= max)) throw ApiException.badRequest(field, "decimal_above_max_value", "Invalid '" + field + "': decimal above maximum value. Expected a value <= " + plain(max) + ", but got " + shortText(v) + " instead.");
+    return x;
+  }
+
+  private static String plain(double x) {
+    return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
+  }
+
+  /** A number as the client wrote it, shortened if it is absurdly long. */
+  static String shortText(JsonNode v) {
+    String t = v.asText();
+    return t.length() <= 40 ? t : t.substring(0, 20) + "… (" + t.length() + " characters)";
+  }
+
+  private static String jsonType(JsonNode v) {
+    return switch (v.getNodeType()) {
+      case STRING -> "a string";
+      case BOOLEAN -> "a boolean";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
   private static double number(JsonNode body, String field, double dflt, double lo, double hi, boolean loInclusive) {
     JsonNode v = body.get(field);
     if (v == null || v.isNull()) return dflt;
     if (!v.isNumber()) throw ApiException.badRequest(field, "invalid_type", field + " must be a number");
     double x = v.asDouble();
     boolean ok = (loInclusive ? x >= lo : x > lo) && x <= hi;
-    if (!ok) throw ApiException.badRequest(field, "invalid_value", field + " must be in " + (loInclusive ? "[" : "(") + lo + ", " + hi + "], got " + v.asText());
+    if (!ok) throw ApiException.badRequest(field, "invalid_value", field + " must be in " + (loInclusive ? "[" : "(") + lo + ", " + hi + "], got " + shortText(v));
     return x;
   }
 

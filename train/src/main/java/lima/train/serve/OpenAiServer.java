@@ -1,9 +1,14 @@
 package lima.train.serve;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,11 +19,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,15 +45,33 @@ import lima.train.generate.Generation;
  * <p>Bounds: request bodies over {@code maxRequestBytes} get 413 without being read; at most {@code
  * maxConcurrency} generations run at once, up to {@code maxQueue} more wait (in arrival order) for at
  * most {@code queueTimeout} (then 503 with Retry-After) and any beyond that get 429 with Retry-After at
- * once. HTTP worker threads are bounded too ({@code maxConcurrency + maxQueue + 4}, a queue of 64
- * connections; past that the JDK server closes new connections).
+ * once.
+ *
+ * <p>Slow and stalled clients: a connection that has not sent its whole request {@code readTimeout}
+ * after its first byte is closed (the JDK server's {@code sun.net.httpserver.maxReqTime}); at most
+ * {@code maxConnections} connections are open ({@code jdk.httpserver.maxConnections}; the JDK server
+ * closes new ones beyond); at most {@code maxUploads} request bodies are read at once, more get 503
+ * {@code too_many_uploads} at once. Every connection gets a worker thread of its own while it sends its
+ * request (a cached pool bounded by {@code maxConnections}), so stalled clients never keep {@code
+ * /health} or a well-behaved request waiting. Both JDK settings are system properties read once per JVM:
+ * the first server started sets them (a {@code -D} given by the user wins), see {@link #readTimeout}.
+ *
+ * <p>Request bodies are parsed with bounds ({@value #MAX_NESTING_DEPTH} levels of nesting, numbers of
+ * {@value #MAX_NUMBER_LENGTH} characters, field names of {@value #MAX_NAME_LENGTH}); a body that is not
+ * valid JSON or breaks a bound gets 400 {@code invalid_json} saying what is wrong.
  *
  * <p>{@link #close} stops accepting connections, lets running requests go on for {@code shutdownGrace},
  * then cancels them (a stream gets an error event, a waiting request 503), and closes the backend.
  */
 public final class OpenAiServer implements AutoCloseable {
-  private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  static final int MAX_NESTING_DEPTH = 100;
+  static final int MAX_NUMBER_LENGTH = 1000;
+  static final int MAX_NAME_LENGTH = 1000;
   private static final int EXTRA_THREADS = 4;
+
+  // The JDK server reads these once per JVM (ServerConfig's static initialiser).
+  private static Duration jvmReadTimeout;
+  private static int jvmMaxConnections;
 
   private final CompletionBackend backend;
   private final ServeOptions opts;
@@ -55,7 +79,12 @@ public final class OpenAiServer implements AutoCloseable {
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
   private final Semaphore slots;
+  private final Semaphore uploads;
+  private final ObjectReader reader;
+  private final Duration readTimeout;
+  private final int maxConnections;
   private final AtomicInteger admitted = new AtomicInteger();
+  private final AtomicInteger generating = new AtomicInteger(); // admitted, until the exchange is closed
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final long createdAt = Instant.now().getEpochSecond();
@@ -69,19 +98,56 @@ public final class OpenAiServer implements AutoCloseable {
     this.opts = opts;
     this.log = log;
     this.slots = new Semaphore(opts.maxConcurrency(), true);
-    int threads = opts.maxConcurrency() + opts.maxQueue() + EXTRA_THREADS;
-    this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
+    this.uploads = new Semaphore(opts.maxUploads());
+    this.reader = requestReader(opts.maxRequestBytes());
+    synchronized (OpenAiServer.class) {
+      if (jvmReadTimeout == null) {
+        jvmReadTimeout = Duration.ofSeconds(jdkProperty("sun.net.httpserver.maxReqTime", opts.readTimeout().toSeconds()));
+        jvmMaxConnections = (int) jdkProperty("jdk.httpserver.maxConnections", opts.maxConnections());
+      }
+      this.readTimeout = jvmReadTimeout;
+      this.maxConnections = jvmMaxConnections;
+    }
+    // One thread per connection that is sending or being answered: a stalled client holds only its own,
+    // and only until the read timeout closes it; past maxConnections the JDK server refuses connections.
+    int threads = Math.max(maxConnections, 1) + opts.maxConcurrency() + EXTRA_THREADS;
+    this.executor = new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
       Thread t = new Thread(r, "lima-serve-" + THREADS.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    executor.allowCoreThreadTimeOut(true);
     this.server = HttpServer.create(new InetSocketAddress(opts.host(), opts.port()), 64);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
   }
 
   private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** A JDK server setting: the user's {@code -D} if given, else {@code value}, which is set. */
+  private static long jdkProperty(String key, long value) {
+    String v = System.getProperty(key);
+    if (v != null) {
+      try {
+        return Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("-D" + key + " must be a whole number, got '" + v + "'");
+      }
+    }
+    System.setProperty(key, Long.toString(value));
+    return value;
+  }
+
+  /** Standard JSON (no NaN, no trailing tokens), parsed within the server's bounds. */
+  private static ObjectReader requestReader(long maxRequestBytes) {
+    StreamReadConstraints limits = StreamReadConstraints.builder()
+        .maxNestingDepth(MAX_NESTING_DEPTH)
+        .maxNumberLength(MAX_NUMBER_LENGTH)
+        .maxNameLength(MAX_NAME_LENGTH)
+        .maxStringLength((int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes))
+        .build();
+    JsonFactory factory = JsonFactory.builder().streamReadConstraints(limits).build();
+    return JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build().reader();
+  }
 
   /**
    * Binds and starts serving. The backend is owned by the server from here on: {@link #close} closes it.
@@ -134,6 +200,19 @@ public final class OpenAiServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + a.getPort());
   }
 
+  /**
+   * How long a client may take to send its request; fixed for the JVM by the first server (or {@code
+   * -Dsun.net.httpserver.maxReqTime}), so it can differ from this server's options.
+   */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /** Most open connections; fixed for the JVM like {@link #readTimeout}. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** Completions answered so far (streamed or not). */
   public long completionsServed() {
     return completions.get();
@@ -171,18 +250,19 @@ public final class OpenAiServer implements AutoCloseable {
     try {
       draining = true;
       long graceMs = opts.shutdownGrace().toMillis();
-      Thread timer = Thread.ofPlatform().daemon().name("lima-serve-grace").start(() -> {
-        try {
-          Thread.sleep(graceMs);
-          cancelled = true;
-        } catch (InterruptedException e) {
-          // shut down before the grace ran out
-        }
-      });
-      // Closes the listening socket at once, then waits for running exchanges (cancelled after the grace).
-      server.stop((int) Math.ceil(graceMs / 1000.0) + 5);
+      // stop() closes the listening socket at once, then waits for the exchanges the JDK counts; it never
+      // uncounts one whose connection the read timeout closed, so we wait for our generations ourselves
+      // and then end its wait with stop(0), which closes every connection left.
+      Thread stopper = Thread.ofPlatform().daemon().name("lima-serve-stop").start(() -> server.stop((int) Math.ceil(graceMs / 1000.0) + 5));
+      waitForGenerations(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs));
       cancelled = true;
-      timer.interrupt();
+      waitForGenerations(System.nanoTime() + TimeUnit.SECONDS.toNanos(5)); // each stops at its next token
+      server.stop(0);
+      try {
+        stopper.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       executor.shutdown();
       try {
         if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
@@ -210,6 +290,18 @@ public final class OpenAiServer implements AutoCloseable {
     }
   }
 
+  /** Until no generation exchange is running or waiting (answer sent and closed), or the deadline. */
+  private void waitForGenerations(long deadlineNanos) {
+    while (generating.get() > 0 && System.nanoTime() < deadlineNanos) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Routing
 
@@ -217,6 +309,7 @@ public final class OpenAiServer implements AutoCloseable {
     long t0 = System.nanoTime();
     int[] status = {0};
     String tokens = "";
+    boolean counted = false;
     try {
       try {
         if (draining) throw new ApiException(503, "server_error", null, "shutting_down", "the server is shutting down", 5);
@@ -236,6 +329,8 @@ public final class OpenAiServer implements AutoCloseable {
           allow(method, "POST");
           boolean chat = path.equals("/v1/chat/completions");
           CompletionRequest req = CompletionRequest.parse(readJson(ex), chat, backend, opts);
+          generating.incrementAndGet();
+          counted = true;
           tokens = admitAndRun(ex, req, status);
         } else if (path.equals("/health")) {
           allow(method, "GET");
@@ -251,17 +346,20 @@ public final class OpenAiServer implements AutoCloseable {
         status[0] = sendError(ex, new ApiException(500, "server_error", null, "internal_error", "internal error: " + e, null));
       }
     } catch (IOException | UncheckedIOException e) {
-      status[0] = -1; // client gone while we answered
+      status[0] = -1; // client gone while we answered, or closed by the read timeout
+      tokens = " connection closed (" + e.getMessage() + ")";
     } finally {
       ex.close();
+      if (counted) generating.decrementAndGet();
       if (log != null)
         log.accept(String.format("%s %s %d%s %d ms", ex.getRequestMethod(), ex.getRequestURI().getPath(), status[0], tokens, (System.nanoTime() - t0) / 1_000_000));
     }
   }
 
   private static void allow(String method, String allowed) {
-    if (!method.equals(allowed))
-      throw new ApiException(405, "invalid_request_error", allowed, "method_not_allowed", "Method " + method + " is not allowed here; use " + allowed, null);
+    if (method.equals(allowed) || (method.equals("HEAD") && allowed.equals("GET"))) return;
+    String allow = allowed.equals("GET") ? "GET, HEAD" : allowed;
+    throw new ApiException(405, "invalid_request_error", allow, "method_not_allowed", "Method " + method + " is not allowed here; use " + allowed, null);
   }
 
   private JsonNode readJson(HttpExchange ex) throws IOException {
@@ -276,17 +374,56 @@ public final class OpenAiServer implements AutoCloseable {
       }
       if (len > max) throw tooLarge(len);
     }
+    // A body being read holds a thread and up to max bytes until it is complete or the read timeout
+    // closes it: only maxUploads at once, so slow uploads cannot pile up.
+    if (!uploads.tryAcquire()) {
+      ex.getResponseHeaders().set("Connection", "close");
+      throw new ApiException(503, "server_error", null, "too_many_uploads",
+          opts.maxUploads() + " requests are already sending their bodies (--max-uploads); retry later", 1);
+    }
     byte[] body;
     try (InputStream in = ex.getRequestBody()) {
       body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    } finally {
+      uploads.release();
     }
     if (body.length > max) throw tooLarge(-1);
     if (body.length == 0) throw ApiException.badRequest(null, "invalid_body", "the request body is empty; send a JSON object");
     try {
-      return READER.readTree(body);
+      return reader.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest(null, "invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+      throw ApiException.badRequest(null, "invalid_json", invalidJsonMessage(e));
     }
+  }
+
+  /** What is wrong with a body, in a user's words: no parser class names, features or source excerpts. */
+  static String invalidJsonMessage(JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (e instanceof StreamConstraintsException) {
+      if (m.contains("NestingDepth")) return "the request body nests objects and arrays more than " + MAX_NESTING_DEPTH + " levels deep";
+      if (m.contains("NumberLength")) return "the request body holds a number longer than " + MAX_NUMBER_LENGTH + " characters";
+      if (m.contains("NameLength")) return "the request body holds a field name longer than " + MAX_NAME_LENGTH + " characters";
+      if (m.contains("StringLength")) return "the request body holds a string longer than the request size limit";
+      return "the request body is too large or too deeply nested to read";
+    }
+    String what;
+    if (m.startsWith("Unexpected end-of-input")) what = "it ends before the JSON value is complete (an unclosed object, array or string?)";
+    else if (m.startsWith("Trailing token")) what = "there is more text after the JSON value";
+    else {
+      what = m.lines().findFirst().orElse("").replaceAll(" \\(code -?\\d+\\)", "").replaceAll("\\s*(\\(for \\w+ starting at )?\\[Source:.*", "");
+      int tick = what.indexOf('`');
+      if (tick >= 0) {
+        // "...: enable `JsonReadFeature.X` to allow": keep what comes before the clause naming internals
+        what = what.substring(0, tick);
+        int cut = Math.max(what.lastIndexOf(": "), Math.max(what.lastIndexOf("; "), what.lastIndexOf(" (")));
+        if (cut > 0) what = what.substring(0, cut);
+      }
+      if (what.isBlank()) what = "malformed JSON";
+      what = what.trim();
+    }
+    JsonLocation at = e.getLocation();
+    String where = at != null && at.getLineNr() > 0 ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : "";
+    return "the request body is not valid JSON: " + what + where;
   }
 
   private ApiException tooLarge(long len) {
@@ -478,6 +615,12 @@ public final class OpenAiServer implements AutoCloseable {
   private static int sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
+    if (ex.getRequestMethod().equals("HEAD")) {
+      // The JDK wants HEAD's Content-Length set by hand and -1 passed (else it logs a warning).
+      ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+      ex.sendResponseHeaders(status, -1);
+      return status;
+    }
     ex.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(bytes);

@@ -29,6 +29,50 @@ class SamplerTest {
   }
 
   @Test
+  void theTopTokenIsAlwaysInTheNucleusOnNearFlatLogits() {
+    // p below the top token's mass, on logits so flat that no token reaches (1-p)/(n-1).
+    SplittableRandom noise = new SplittableRandom(7);
+    float[] l = new float[32000];
+    for (int i = 0; i < l.length; i++) l[i] = (float) (noise.nextDouble() * 1e-4);
+    int top = GreedySampler.argmax(l);
+    for (float p : new float[] {1e-6f, 1e-5f, 2.5e-5f}) {
+      TopPSampler s = new TopPSampler(1f, p);
+      assertArrayEquals(new int[] {top}, s.nucleus(l), "p = " + p);
+      assertEquals(top, s.sample(l.clone(), new SplittableRandom(3)), "p = " + p);
+    }
+    // Exactly flat: ties go to the lowest id.
+    assertArrayEquals(new int[] {0}, new TopPSampler(1f, 1e-4f).nucleus(new float[1000]));
+    assertArrayEquals(new int[] {2}, new TopPSampler(0.7f, Float.MIN_VALUE).nucleus(logitsOf(0.3, 0.3, 0.4 - 1e-9, 1e-9)));
+  }
+
+  @Test
+  void nucleusEqualsTheFullSortOnRandomInputs() {
+    long seed = System.nanoTime();
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int t = 0; t < 2000; t++) {
+      int n = 1 + rng.nextInt(300);
+      float[] l = new float[n];
+      double spread = switch (rng.nextInt(3)) { case 0 -> 1e-6; case 1 -> 0.5; default -> 20; };
+      for (int i = 0; i < n; i++) l[i] = (float) (rng.nextGaussian() * spread);
+      float temp = (float) (0.05 + rng.nextDouble() * 2);
+      float p = rng.nextInt(10) == 0 ? 1f : (float) Math.max(Float.MIN_VALUE, Math.pow(rng.nextDouble(), 3));
+      double[] probs = TemperatureSampler.softmax(l, temp);
+      Integer[] all = new Integer[n];
+      for (int i = 0; i < n; i++) all[i] = i;
+      java.util.Arrays.sort(all, (a, b) -> probs[a] != probs[b] ? Double.compare(probs[b], probs[a]) : Integer.compare(a, b));
+      java.util.List<Integer> want = new java.util.ArrayList<>();
+      double cum = 0;
+      for (Integer i : all) {
+        want.add(i);
+        cum += probs[i];
+        if (cum >= p) break;
+      }
+      int[] got = new TopPSampler(temp, p).nucleus(l);
+      assertArrayEquals(want.stream().mapToInt(Integer::intValue).toArray(), got, "seed " + seed + ", case " + t + ", n " + n + ", p " + p);
+    }
+  }
+
+  @Test
   void topPSamplesOnlyTheNucleusInProportion() {
     float[] l = logitsOf(0.15, 0.5, 0.05, 0.3);
     TopPSampler s = new TopPSampler(1f, 0.9f);

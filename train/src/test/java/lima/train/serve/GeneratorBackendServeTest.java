@@ -48,6 +48,16 @@ class GeneratorBackendServeTest {
   }
 
   @Test
+  void topPZeroOrBelowTheTopTokensMassIsGreedy() throws Exception {
+    // A random tiny model has near-flat logits: no token holds (1-p)/(n-1) of the mass for these p.
+    String greedy = ok(client.post("/v1/chat/completions", chat(",\"temperature\":0,\"max_tokens\":20"))).path("choices").path(0).path("message").path("content").asText();
+    for (String p : List.of("0", "1e-30", "0.0001")) {
+      JsonNode r = ok(client.post("/v1/chat/completions", chat(",\"temperature\":1,\"top_p\":" + p + ",\"seed\":3,\"max_tokens\":20")));
+      assertEquals(greedy, r.path("choices").path(0).path("message").path("content").asText(), "top_p " + p + " is greedy");
+    }
+  }
+
+  @Test
   void streamedTextEqualsNonStreamedTextGreedyAndSampled() throws Exception {
     for (String sampling : List.of(",\"temperature\":0,\"seed\":1", ",\"temperature\":0.9,\"top_p\":0.95,\"seed\":77")) {
       JsonNode whole = ok(client.post("/v1/chat/completions", chat(sampling + ",\"max_tokens\":40")));

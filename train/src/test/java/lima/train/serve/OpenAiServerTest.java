@@ -174,8 +174,7 @@ class OpenAiServerTest {
     assertEquals("max_tokens", ServeClient.json(r).path("error").path("param").asText());
     assertError(client.post(p, chat(",\"max_tokens\":100000")), 400, "invalid_value");
     assertError(client.post(p, chat(",\"max_tokens\":\"ten\"")), 400, "invalid_type");
-    assertError(client.post(p, chat(",\"temperature\":3")), 400, "invalid_value");
-    assertError(client.post(p, chat(",\"top_p\":0")), 400, "invalid_value");
+    assertError(client.post(p, chat(",\"temperature\":3")), 400, "decimal_above_max_value");
     assertError(client.post(p, chat(",\"n\":2")), 400, "unsupported_value");
     assertError(client.post(p, chat(",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]")), 400, "invalid_value");
     assertError(client.post(p, "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 404, "model_not_found");
@@ -187,6 +186,106 @@ class OpenAiServerTest {
     assertError(client.post("/v1/models", "{}"), 405, "method_not_allowed");
     assertError(client.get("/v1/embeddings"), 404, "unknown_url");
     assertEquals(200, client.post(p, chat("")).statusCode(), "the server still works after the errors");
+  }
+
+  @Test
+  void topPIsCheckedAsOpenAiDoes() throws Exception {
+    start();
+    String p = "/v1/chat/completions";
+    // OpenAI accepts [0, 1]; 0 and values below float precision keep the top token alone.
+    for (String ok : new String[] {"0", "0.0", "1e-30", "0.5", "1"})
+      assertEquals(200, client.post(p, chat(",\"top_p\":" + ok)).statusCode(), "top_p " + ok);
+    HttpResponse<String> above = client.post(p, chat(",\"top_p\":1.5"));
+    assertError(above, 400, "decimal_above_max_value");
+    JsonNode e = ServeClient.json(above).path("error");
+    assertEquals("top_p", e.path("param").asText());
+    assertEquals("Invalid 'top_p': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.", e.path("message").asText());
+    HttpResponse<String> below = client.post(p, chat(",\"top_p\":-0.1"));
+    assertError(below, 400, "decimal_below_min_value");
+    assertEquals("Invalid 'top_p': decimal below minimum value. Expected a value >= 0, but got -0.1 instead.", ServeClient.json(below).path("error").path("message").asText());
+    assertError(client.post(p, chat(",\"top_p\":\"0.9\"")), 400, "invalid_type");
+    assertError(client.post(p, chat(",\"top_p\":1e400")), 400, "decimal_above_max_value");
+  }
+
+  @Test
+  void malformedBodiesGet400WithAPlainMessage() throws Exception {
+    start();
+    String p = "/v1/chat/completions";
+    String digits = "9".repeat(1000);
+    String[] invalidJson = {
+      "{\"messages\":" + "[".repeat(1000) + "]".repeat(1000) + "}",
+      "{\"x\":" + "{\"a\":".repeat(1000) + "1" + "}".repeat(1000) + "}",
+      "{\"user\":1" + digits + "}",
+      "{\"max_tokens\":" + "9".repeat(100_000) + "}",
+      "{\"temperature\":0." + digits + "1}",
+      "{\"" + "k".repeat(60_000) + "\":1}",
+      "{\"temperature\":NaN}",
+      "{\"messages\":[]} {}",
+      "{\"messages\":[}",
+      "{\"messages\": tru}",
+      "{\"messages\":\"unterminated",
+      "\u00ff\u00fe{}",
+    };
+    for (String body : invalidJson) {
+      HttpResponse<String> r = client.post(p, body);
+      String shown = body.length() > 60 ? body.substring(0, 60) + "…" : body;
+      assertError(r, 400, "invalid_json");
+      assertPlain(ServeClient.json(r).path("error").path("message").asText(), shown);
+    }
+    // Valid JSON with absurd numbers in the fields the server reads: 400 naming the field.
+    String[][] badValues = {
+      {"max_tokens", digits, "invalid_value"},
+      {"seed", digits, "invalid_value"},
+      {"temperature", digits, "decimal_above_max_value"},
+      {"top_p", "-" + digits, "decimal_below_min_value"},
+      {"repetition_penalty", digits, "invalid_value"},
+      {"n", digits, "unsupported_value"},
+    };
+    for (String[] b : badValues) {
+      HttpResponse<String> r = client.post(p, chat(",\"" + b[0] + "\":" + b[1]));
+      assertError(r, 400, b[2]);
+      assertPlain(ServeClient.json(r).path("error").path("message").asText(), b[0]);
+    }
+    HttpResponse<String> longModel = client.post(p, "{\"model\":\"" + "m".repeat(60_000) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertError(longModel, 404, "model_not_found");
+    assertTrue(longModel.body().length() < 500, "the error does not echo 60,000 characters back");
+    assertEquals(200, client.post(p, chat("")).statusCode(), "the server still works after the errors");
+    assertEquals(0, log.stream().filter(l -> l.contains(" 500 ")).count(), log.toString());
+  }
+
+  /** A message a user understands: short, no parser classes, features or source excerpts. */
+  static void assertPlain(String message, String input) {
+    assertFalse(message.isBlank(), input);
+    assertTrue(message.length() < 300, input + " -> " + message);
+    for (String internal : new String[] {"`", "Source:", "jackson", "Jackson", "Exception", "StreamRead", "JsonNode", "code 1", "REDACTED"})
+      assertFalse(message.contains(internal), input + " -> " + message);
+  }
+
+  @Test
+  void headRequestsAreAnsweredWithoutAJdkWarning() throws Exception {
+    java.util.logging.Logger jdk = java.util.logging.Logger.getLogger("com.sun.net.httpserver");
+    List<java.util.logging.LogRecord> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.logging.Handler h = new java.util.logging.Handler() {
+      @Override public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) warnings.add(r);
+      }
+      @Override public void flush() {}
+      @Override public void close() {}
+    };
+    jdk.addHandler(h);
+    try {
+      start();
+      for (String path : new String[] {"/health", "/v1/models", "/v1/chat/completions", "/nope"}) {
+        HttpResponse<String> r = client.http.send(java.net.http.HttpRequest.newBuilder(server.baseUri().resolve(path)).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("", r.body(), path);
+        int want = switch (path) { case "/health", "/v1/models" -> 200; case "/nope" -> 404; default -> 405; };
+        assertEquals(want, r.statusCode(), path);
+      }
+      assertEquals(200, client.get("/health").statusCode());
+      assertEquals(List.of(), warnings.stream().map(java.util.logging.LogRecord::getMessage).toList());
+    } finally {
+      jdk.removeHandler(h);
+    }
   }
 
   @Test
