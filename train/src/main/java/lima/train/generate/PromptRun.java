@@ -117,6 +117,7 @@ public final class PromptRun {
         records.add(rec);
       }
       Meter meter = new Meter(prompts.size());
+      int skippedFinal = skipped;
       long[] tokens = {0};
       int[] written = {0};
       IOException[] failed = {null};
@@ -149,7 +150,7 @@ public final class PromptRun {
           rec.put("done", true);
           tokens[0] += gen.completionTokens();
           flush.run();
-          meter.update(skipped + written[0], tokens[0]);
+          meter.update(skippedFinal + written[0], tokens[0]);
         });
       } catch (java.io.UncheckedIOException e) {
         failed[0] = e.getCause();
