@@ -106,9 +106,12 @@ public class GenerateBench {
       List<Generator.Job> jobs = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) jobs.add(new Generator.Job(prompts.get(i), GREEDY.withMaxNewTokens(maxNew), new SplittableRandom(i), TokenListener.NONE));
       Generation[] res = new Generation[jobs.size()];
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       g.generateAll(jobs, batch, (r, i) -> res[i] = r);
       double secs = (System.nanoTime() - t0) / 1e9;
+      double cpu = (os.getProcessCpuTime() - c0) / 1e9;
       long tokens = 0;
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (Generation r : res) {
@@ -117,7 +120,8 @@ public class GenerateBench {
         md.update((byte) '\n');
       }
       String hash = HexFormat.of().formatHex(md.digest()).substring(0, 12);
-      System.out.printf(Locale.ROOT, "batch %2d: %d prompts, %d new tokens in %.1f s: %.1f tokens/s, %.1f prompts/min, answers sha256 %s%n", batch, res.length, tokens, secs, tokens / secs, res.length * 60 / secs, hash);
+      System.out.printf(Locale.ROOT, "batch %2d: %d prompts, %d new tokens in %.1f s: %.1f tokens/s, %.1f prompts/min, answers sha256 %s (process CPU time %.1f s: %.1f ms a token)%n",
+          batch, res.length, tokens, secs, tokens / secs, res.length * 60 / secs, hash, cpu, cpu * 1000 / tokens);
     }
   }
 }

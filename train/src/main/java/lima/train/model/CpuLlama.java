@@ -45,6 +45,7 @@ public final class CpuLlama implements Decoder {
   private float[][] x, xb, q, k, v, att, hb, hb2, xo;
   private final float[][] scores;
   private final float[][] lanes;
+  private final float[][] quad;
 
   private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] wo, float[] ffnNorm, float[] w1, float[] w2, float[] w3) {}
 
@@ -76,6 +77,7 @@ public final class CpuLlama implements Decoder {
     workers = new Workers(threads);
     scores = new float[threads][];
     lanes = new float[threads][L];
+    quad = new float[threads][4];
   }
 
   /** Loads a Hugging Face folder's weights as fp32 Java arrays, with {@link #defaultThreads} threads. */
@@ -262,21 +264,14 @@ public final class CpuLlama implements Decoder {
 
   /** out[i][j] = dot(w row j, in[i]) for rows i < n and j < outDim; output rows split over the threads. */
   private void matmul(float[][] out, float[][] in, int n, float[] w, int outDim, int inDim) {
-    workers.run(p -> {
-      float[] tmp = lanes[p];
-      int from = workers.from(p, outDim), to = workers.from(p + 1, outDim);
-      for (int j = from; j < to; j++) {
-        int off = j * inDim;
-        for (int i = 0; i < n; i++) out[i][j] = dot(w, off, in[i], 0, inDim, tmp);
-      }
-    });
+    matmul3(out, w, outDim, null, null, 0, null, null, 0, in, n, inDim);
   }
 
   /** Up to three products of the same input in one parallel region: the rows of all are split over the threads together. */
   private void matmul3(float[][] o1, float[] w1, int d1, float[][] o2, float[] w2, int d2, float[][] o3, float[] w3, int d3, float[][] in, int n, int inDim) {
     int total = d1 + d2 + d3;
     workers.run(p -> {
-      float[] tmp = lanes[p];
+      float[] tmp = lanes[p], res = quad[p];
       int from = workers.from(p, total), to = workers.from(p + 1, total);
       for (int g = from; g < to; g++) {
         float[][] out;
@@ -296,9 +291,82 @@ public final class CpuLlama implements Decoder {
           j = g - d1 - d2;
         }
         int off = j * inDim;
-        for (int i = 0; i < n; i++) out[i][j] = dot(w, off, in[i], 0, inDim, tmp);
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+          dot4(w, off, in[i], in[i + 1], in[i + 2], in[i + 3], inDim, tmp, res);
+          out[i][j] = res[0];
+          out[i + 1][j] = res[1];
+          out[i + 2][j] = res[2];
+          out[i + 3][j] = res[3];
+        }
+        for (; i < n; i++) out[i][j] = dot(w, off, in[i], 0, inDim, tmp);
       }
     });
+  }
+
+  /**
+   * {@link #dot} of one weight row with four inputs at once (each weight vector loaded once for the four):
+   * every input's sum takes exactly the steps {@code dot} takes, so the results are bit-identical to four
+   * {@code dot} calls.
+   */
+  static void dot4(float[] w, int off, float[] x0, float[] x1, float[] x2, float[] x3, int len, float[] tmp, float[] res) {
+    int i = 0;
+    float r0 = 0f, r1 = 0f, r2 = 0f, r3 = 0f;
+    if (len >= L) {
+      FloatVector z = FloatVector.zero(S);
+      FloatVector a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z, c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
+      int bound4 = len - len % (4 * L);
+      for (; i < bound4; i += 4 * L) {
+        FloatVector w0 = FloatVector.fromArray(S, w, off + i), w1 = FloatVector.fromArray(S, w, off + i + L);
+        FloatVector w2 = FloatVector.fromArray(S, w, off + i + 2 * L), w3 = FloatVector.fromArray(S, w, off + i + 3 * L);
+        a0 = w0.fma(FloatVector.fromArray(S, x0, i), a0);
+        a1 = w1.fma(FloatVector.fromArray(S, x0, i + L), a1);
+        a2 = w2.fma(FloatVector.fromArray(S, x0, i + 2 * L), a2);
+        a3 = w3.fma(FloatVector.fromArray(S, x0, i + 3 * L), a3);
+        b0 = w0.fma(FloatVector.fromArray(S, x1, i), b0);
+        b1 = w1.fma(FloatVector.fromArray(S, x1, i + L), b1);
+        b2 = w2.fma(FloatVector.fromArray(S, x1, i + 2 * L), b2);
+        b3 = w3.fma(FloatVector.fromArray(S, x1, i + 3 * L), b3);
+        c0 = w0.fma(FloatVector.fromArray(S, x2, i), c0);
+        c1 = w1.fma(FloatVector.fromArray(S, x2, i + L), c1);
+        c2 = w2.fma(FloatVector.fromArray(S, x2, i + 2 * L), c2);
+        c3 = w3.fma(FloatVector.fromArray(S, x2, i + 3 * L), c3);
+        d0 = w0.fma(FloatVector.fromArray(S, x3, i), d0);
+        d1 = w1.fma(FloatVector.fromArray(S, x3, i + L), d1);
+        d2 = w2.fma(FloatVector.fromArray(S, x3, i + 2 * L), d2);
+        d3 = w3.fma(FloatVector.fromArray(S, x3, i + 3 * L), d3);
+      }
+      int bound = len - len % L;
+      for (; i < bound; i += L) {
+        FloatVector w0 = FloatVector.fromArray(S, w, off + i);
+        a0 = w0.fma(FloatVector.fromArray(S, x0, i), a0);
+        b0 = w0.fma(FloatVector.fromArray(S, x1, i), b0);
+        c0 = w0.fma(FloatVector.fromArray(S, x2, i), c0);
+        d0 = w0.fma(FloatVector.fromArray(S, x3, i), d0);
+      }
+      r0 = lanes(a0.add(a1).add(a2.add(a3)), tmp);
+      r1 = lanes(b0.add(b1).add(b2.add(b3)), tmp);
+      r2 = lanes(c0.add(c1).add(c2.add(c3)), tmp);
+      r3 = lanes(d0.add(d1).add(d2.add(d3)), tmp);
+    }
+    for (; i < len; i++) {
+      float wi = w[off + i];
+      r0 = Math.fma(wi, x0[i], r0);
+      r1 = Math.fma(wi, x1[i], r1);
+      r2 = Math.fma(wi, x2[i], r2);
+      r3 = Math.fma(wi, x3[i], r3);
+    }
+    res[0] = r0;
+    res[1] = r1;
+    res[2] = r2;
+    res[3] = r3;
+  }
+
+  /** The lanes of {@code v} added pairwise: lane i + lane i+w for w = L/2, L/4, .., 1. */
+  private static float lanes(FloatVector v, float[] tmp) {
+    v.intoArray(tmp, 0);
+    for (int w = L / 2; w >= 1; w /= 2) for (int j = 0; j < w; j++) tmp[j] += tmp[j + w];
+    return tmp[0];
   }
 
   /**
@@ -320,9 +388,7 @@ public final class CpuLlama implements Decoder {
       }
       int bound = len - len % L;
       for (; i < bound; i += L) s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
-      s0.add(s1).add(s2.add(s3)).intoArray(tmp, 0);
-      for (int w = L / 2; w >= 1; w /= 2) for (int j = 0; j < w; j++) tmp[j] += tmp[j + w];
-      sum = tmp[0];
+      sum = lanes(s0.add(s1).add(s2.add(s3)), tmp);
     }
     for (; i < len; i++) sum = Math.fma(a[aOff + i], b[bOff + i], sum);
     return sum;

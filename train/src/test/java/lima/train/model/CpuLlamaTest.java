@@ -107,4 +107,24 @@ class CpuLlamaTest {
     LlamaConfig big = LlamaConfig.of(768, 12, 12, 12, 2048, 32000, 1024, true);
     assertEquals(Runtime.getRuntime().availableProcessors(), CpuLlama.defaultThreads(big));
   }
+
+  @Test
+  void theFourInputKernelIsBitIdenticalToFourDotProducts() {
+    SplittableRandom r = new SplittableRandom(9);
+    for (int len : new int[] {3, 16, 47, 64, 100, 768, 1000}) {
+      float[] w = new float[len + 5];
+      float[][] x = new float[4][len];
+      for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+      for (float[] row : x) for (int i = 0; i < len; i++) row[i] = (float) r.nextGaussian();
+      float[] tmp = new float[64], res = new float[4];
+      CpuLlama.dot4(w, 5, x[0], x[1], x[2], x[3], len, tmp, res);
+      for (int k = 0; k < 4; k++) {
+        float want = CpuLlama.dot(w, 5, x[k], 0, len, tmp);
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(res[k]), "length " + len + ", input " + k);
+        double exact = 0;
+        for (int i = 0; i < len; i++) exact += (double) w[5 + i] * x[k][i];
+        assertEquals(exact, want, 1e-4 * Math.sqrt(len), "length " + len);
+      }
+    }
+  }
 }
