@@ -86,7 +86,8 @@ public final class Generator implements AutoCloseable {
 
   /** The pure-Java decoder serves CPU fp32 unless the Vector API is missing or {@code -Dlima.decoder=djl}. */
   private static boolean useJava() {
-    return CpuLlama.available() && !"djl".equals(System.getProperty("lima.decoder"));
+    // Asked of the module layer, not of CpuLlama: initialising that class without the module fails.
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && !"djl".equals(System.getProperty("lima.decoder"));
   }
 
   /** Loads a Hugging Face model folder (config.json, safetensors, tokenizer) for fp32 on the CPU. */

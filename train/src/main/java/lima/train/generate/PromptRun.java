@@ -57,7 +57,7 @@ public final class PromptRun {
    * the other, so batching buys nothing there).
    */
   public static int defaultBatch(Generator g) {
-    if (!(g.decoder() instanceof lima.train.model.CpuLlama)) return 1;
+    if (g.decoder() instanceof lima.train.model.DjlDecoder) return 1;
     var c = g.config();
     long perSeq = 2L * 4 * c.numHiddenLayers() * c.maxPositionEmbeddings() * (long) c.numKeyValueHeads() * c.headDim();
     Runtime rt = Runtime.getRuntime();

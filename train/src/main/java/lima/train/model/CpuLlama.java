@@ -117,11 +117,6 @@ public final class CpuLlama implements Decoder {
     return c.parameterCount() * 4L < 16L << 20 ? 1 : Runtime.getRuntime().availableProcessors();
   }
 
-  /** True when the JVM runs with {@code --add-modules jdk.incubator.vector} (bin/lima does), which this class needs. */
-  public static boolean available() {
-    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-  }
-
   @Override
   public LlamaConfig config() {
     return c;
