@@ -12,6 +12,7 @@ import lima.core.BadInputException;
 import lima.core.UserException;
 import lima.train.chat.ChatFormat;
 import lima.train.model.CpuLlama;
+import lima.train.model.DecodeThreads;
 import lima.train.model.Decoder;
 import lima.train.model.DjlDecoder;
 import lima.train.model.LlamaConfig;
@@ -108,6 +109,11 @@ public final class Generator implements AutoCloseable {
         cpu.close();
         throw e;
       }
+    }
+    if (!placement.device().isGpu() && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      // Read by DJL when the engine starts (no effect once it runs): the measured rule for CPU decoding.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(DecodeThreads.of(LlamaConfig.read(modelDir))));
+      if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
     NDManager manager = NDManager.newBaseManager(placement.device(), "PyTorch");
     LlamaModel model = null;
