@@ -18,7 +18,7 @@ import lima.train.safetensors.SafetensorsCheckpoint;
  * product split over a fixed team of threads.
  *
  * <p><b>Fixed reduction order.</b> Every dot product adds the same terms in the same order (16-lane fused
- * multiply-adds in one accumulator, then the lanes summed pairwise in a fixed tree, never {@code
+ * multiply-adds in four accumulators, then the lanes summed pairwise in a fixed tree, never {@code
  * reduceLanes}, whose order the JIT may change) whatever the batch, the thread count or the other
  * sequences of a call. So logits do not depend on batching or threads: a batched answer equals the answer
  * alone, token for token, and one thread equals many. They may differ in the last bits from the DJL model's.
@@ -77,7 +77,7 @@ public final class CpuLlama implements Decoder {
     workers = new Workers(threads);
     scores = new float[threads][];
     lanes = new float[threads][L];
-    quad = new float[threads][16];
+    quad = new float[threads][4];
   }
 
   /** Loads a Hugging Face folder's weights as fp32 Java arrays, with {@link #defaultThreads} threads. */
@@ -261,98 +261,93 @@ public final class CpuLlama implements Decoder {
     workers.run(p -> {
       float[] tmp = lanes[p], res = quad[p];
       int from = workers.from(p, total), to = workers.from(p + 1, total);
-      rows(o1, w1, Math.max(0, from), Math.min(d1, to), in, n, inDim, tmp, res);
-      rows(o2, w2, Math.max(0, from - d1), Math.min(d2, to - d1), in, n, inDim, tmp, res);
-      rows(o3, w3, Math.max(0, from - d1 - d2), Math.min(d3, to - d1 - d2), in, n, inDim, tmp, res);
+      for (int g = from; g < to; g++) {
+        float[][] out;
+        float[] w;
+        int j;
+        if (g < d1) {
+          out = o1;
+          w = w1;
+          j = g;
+        } else if (g < d1 + d2) {
+          out = o2;
+          w = w2;
+          j = g - d1;
+        } else {
+          out = o3;
+          w = w3;
+          j = g - d1 - d2;
+        }
+        int off = j * inDim;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+          dot4(w, off, in[i], in[i + 1], in[i + 2], in[i + 3], inDim, tmp, res);
+          out[i][j] = res[0];
+          out[i + 1][j] = res[1];
+          out[i + 2][j] = res[2];
+          out[i + 3][j] = res[3];
+        }
+        for (; i < n; i++) out[i][j] = dot(w, off, in[i], 0, inDim, tmp);
+      }
     });
   }
 
-  /** out[i][j] for weight rows j in [jf, jt) and every input i: tiles of 4 rows x 4 inputs, then the leftovers. */
-  private static void rows(float[][] out, float[] w, int jf, int jt, float[][] in, int n, int inDim, float[] tmp, float[] res) {
-    if (out == null || jf >= jt) return;
-    int j = jf;
-    int n4 = n - n % 4;
-    for (; j + 4 <= jt; j += 4) {
-      for (int i = 0; i < n4; i += 4) {
-        dot4x4(w, j * inDim, inDim, in[i], in[i + 1], in[i + 2], in[i + 3], inDim, tmp, res);
-        for (int r = 0; r < 4; r++) {
-          out[i][j + r] = res[4 * r];
-          out[i + 1][j + r] = res[4 * r + 1];
-          out[i + 2][j + r] = res[4 * r + 2];
-          out[i + 3][j + r] = res[4 * r + 3];
-        }
-      }
-      for (int i = n4; i < n; i++) for (int r = 0; r < 4; r++) out[i][j + r] = dot(w, (j + r) * inDim, in[i], 0, inDim, tmp);
-    }
-    for (; j < jt; j++) for (int i = 0; i < n; i++) out[i][j] = dot(w, j * inDim, in[i], 0, inDim, tmp);
-  }
-
   /**
-   * {@link #dot} of four consecutive weight rows (starting at {@code off}, {@code stride} apart) with four
-   * inputs: res[4*r + i] = dot(row r, input i). Every one of the 16 sums takes exactly the steps {@code dot}
-   * takes (one accumulator, the same lane tree, the same tail), so the results are bit-identical to 16 {@code
-   * dot} calls; each weight and input vector is loaded once for four products.
+   * {@link #dot} of one weight row with four inputs at once (each weight vector loaded once for the four):
+   * every input's sum takes exactly the steps {@code dot} takes, so the results are bit-identical to four
+   * {@code dot} calls.
    */
-  static void dot4x4(float[] w, int off, int stride, float[] x0, float[] x1, float[] x2, float[] x3, int len, float[] tmp, float[] res) {
+  static void dot4(float[] w, int off, float[] x0, float[] x1, float[] x2, float[] x3, int len, float[] tmp, float[] res) {
     int i = 0;
-    int o0 = off, o1 = off + stride, o2 = off + 2 * stride, o3 = off + 3 * stride;
+    float r0 = 0f, r1 = 0f, r2 = 0f, r3 = 0f;
     if (len >= L) {
       FloatVector z = FloatVector.zero(S);
       FloatVector a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z, c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
+      int bound4 = len - len % (4 * L);
+      for (; i < bound4; i += 4 * L) {
+        FloatVector w0 = FloatVector.fromArray(S, w, off + i), w1 = FloatVector.fromArray(S, w, off + i + L);
+        FloatVector w2 = FloatVector.fromArray(S, w, off + i + 2 * L), w3 = FloatVector.fromArray(S, w, off + i + 3 * L);
+        a0 = w0.fma(FloatVector.fromArray(S, x0, i), a0);
+        a1 = w1.fma(FloatVector.fromArray(S, x0, i + L), a1);
+        a2 = w2.fma(FloatVector.fromArray(S, x0, i + 2 * L), a2);
+        a3 = w3.fma(FloatVector.fromArray(S, x0, i + 3 * L), a3);
+        b0 = w0.fma(FloatVector.fromArray(S, x1, i), b0);
+        b1 = w1.fma(FloatVector.fromArray(S, x1, i + L), b1);
+        b2 = w2.fma(FloatVector.fromArray(S, x1, i + 2 * L), b2);
+        b3 = w3.fma(FloatVector.fromArray(S, x1, i + 3 * L), b3);
+        c0 = w0.fma(FloatVector.fromArray(S, x2, i), c0);
+        c1 = w1.fma(FloatVector.fromArray(S, x2, i + L), c1);
+        c2 = w2.fma(FloatVector.fromArray(S, x2, i + 2 * L), c2);
+        c3 = w3.fma(FloatVector.fromArray(S, x2, i + 3 * L), c3);
+        d0 = w0.fma(FloatVector.fromArray(S, x3, i), d0);
+        d1 = w1.fma(FloatVector.fromArray(S, x3, i + L), d1);
+        d2 = w2.fma(FloatVector.fromArray(S, x3, i + 2 * L), d2);
+        d3 = w3.fma(FloatVector.fromArray(S, x3, i + 3 * L), d3);
+      }
       int bound = len - len % L;
       for (; i < bound; i += L) {
-        FloatVector v0 = FloatVector.fromArray(S, x0, i), v1 = FloatVector.fromArray(S, x1, i);
-        FloatVector v2 = FloatVector.fromArray(S, x2, i), v3 = FloatVector.fromArray(S, x3, i);
-        FloatVector w0 = FloatVector.fromArray(S, w, o0 + i);
-        a0 = w0.fma(v0, a0);
-        a1 = w0.fma(v1, a1);
-        a2 = w0.fma(v2, a2);
-        a3 = w0.fma(v3, a3);
-        FloatVector w1 = FloatVector.fromArray(S, w, o1 + i);
-        b0 = w1.fma(v0, b0);
-        b1 = w1.fma(v1, b1);
-        b2 = w1.fma(v2, b2);
-        b3 = w1.fma(v3, b3);
-        FloatVector w2 = FloatVector.fromArray(S, w, o2 + i);
-        c0 = w2.fma(v0, c0);
-        c1 = w2.fma(v1, c1);
-        c2 = w2.fma(v2, c2);
-        c3 = w2.fma(v3, c3);
-        FloatVector w3 = FloatVector.fromArray(S, w, o3 + i);
-        d0 = w3.fma(v0, d0);
-        d1 = w3.fma(v1, d1);
-        d2 = w3.fma(v2, d2);
-        d3 = w3.fma(v3, d3);
+        FloatVector w0 = FloatVector.fromArray(S, w, off + i);
+        a0 = w0.fma(FloatVector.fromArray(S, x0, i), a0);
+        b0 = w0.fma(FloatVector.fromArray(S, x1, i), b0);
+        c0 = w0.fma(FloatVector.fromArray(S, x2, i), c0);
+        d0 = w0.fma(FloatVector.fromArray(S, x3, i), d0);
       }
-      res[0] = lanes(a0, tmp);
-      res[1] = lanes(a1, tmp);
-      res[2] = lanes(a2, tmp);
-      res[3] = lanes(a3, tmp);
-      res[4] = lanes(b0, tmp);
-      res[5] = lanes(b1, tmp);
-      res[6] = lanes(b2, tmp);
-      res[7] = lanes(b3, tmp);
-      res[8] = lanes(c0, tmp);
-      res[9] = lanes(c1, tmp);
-      res[10] = lanes(c2, tmp);
-      res[11] = lanes(c3, tmp);
-      res[12] = lanes(d0, tmp);
-      res[13] = lanes(d1, tmp);
-      res[14] = lanes(d2, tmp);
-      res[15] = lanes(d3, tmp);
-    } else {
-      java.util.Arrays.fill(res, 0, 16, 0f);
+      r0 = lanes(a0.add(a1).add(a2.add(a3)), tmp);
+      r1 = lanes(b0.add(b1).add(b2.add(b3)), tmp);
+      r2 = lanes(c0.add(c1).add(c2.add(c3)), tmp);
+      r3 = lanes(d0.add(d1).add(d2.add(d3)), tmp);
     }
     for (; i < len; i++) {
-      float v0 = x0[i], v1 = x1[i], v2 = x2[i], v3 = x3[i];
-      for (int r = 0; r < 4; r++) {
-        float wr = w[off + r * stride + i];
-        res[4 * r] = Math.fma(wr, v0, res[4 * r]);
-        res[4 * r + 1] = Math.fma(wr, v1, res[4 * r + 1]);
-        res[4 * r + 2] = Math.fma(wr, v2, res[4 * r + 2]);
-        res[4 * r + 3] = Math.fma(wr, v3, res[4 * r + 3]);
-      }
+      float wi = w[off + i];
+      r0 = Math.fma(wi, x0[i], r0);
+      r1 = Math.fma(wi, x1[i], r1);
+      r2 = Math.fma(wi, x2[i], r2);
+      r3 = Math.fma(wi, x3[i], r3);
     }
+    res[0] = r0;
+    res[1] = r1;
+    res[2] = r2;
+    res[3] = r3;
   }
 
   /** The lanes of {@code v} added pairwise: lane i + lane i+w for w = L/2, L/4, .., 1. */
@@ -363,19 +358,25 @@ public final class CpuLlama implements Decoder {
   }
 
   /**
-   * Sum of a[aOff+i] * b[bOff+i] for i < len, always in the same order: one 16-lane accumulator of fused
-   * multiply-adds, its lanes added pairwise (lane i + lane i+w for w = L/2, L/4, .., 1), then the scalar
-   * tail. (One accumulator is enough at batch 1, where a product waits on memory, not on the adds; batched
-   * products get their parallelism from {@link #dot4x4}'s 16 independent sums.)
+   * Sum of a[aOff+i] * b[bOff+i] for i < len, always in the same order: four 16-lane accumulators of fused
+   * multiply-adds, combined (0+1)+(2+3), the lanes halved pairwise (lane i + lane i+w for w = L/2, L/4, .., 1),
+   * then the scalar tail.
    */
   static float dot(float[] a, int aOff, float[] b, int bOff, int len, float[] tmp) {
     int i = 0;
     float sum = 0f;
     if (len >= L) {
-      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+      int bound4 = len - len % (4 * L);
+      for (; i < bound4; i += 4 * L) {
+        s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
+        s1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), s1);
+        s2 = FloatVector.fromArray(S, a, aOff + i + 2 * L).fma(FloatVector.fromArray(S, b, bOff + i + 2 * L), s2);
+        s3 = FloatVector.fromArray(S, a, aOff + i + 3 * L).fma(FloatVector.fromArray(S, b, bOff + i + 3 * L), s3);
+      }
       int bound = len - len % L;
       for (; i < bound; i += L) s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
-      sum = lanes(s0, tmp);
+      sum = lanes(s0.add(s1).add(s2.add(s3)), tmp);
     }
     for (; i < len; i++) sum = Math.fma(a[aOff + i], b[bOff + i], sum);
     return sum;
