@@ -4,7 +4,7 @@
 #    vocab 32,000, tied) at 1 thread and at all cores, and on the real stories260K at 1 thread when ../shared has it;
 #  - batched: tokens/s and prompts/min of `lima generate --batch N`'s loop (Generator.generateAll) for N = 1, 4, 8, 16
 #    on a prompt file of LIMA-like lengths (GENERATE_BENCH_PROMPTS prompts, default 32, each GENERATE_BENCH_NEW new
-#    tokens, default 64), with a hash of the answers (equal hashes = identical answers at every batch size);
+#    tokens, default 64; GENERATE_BENCH_THREADS threads, default all cores), with a hash of the answers (equal hashes = identical answers at every batch size);
 #  - the same with transformers (static batches, left padding) from $LIMA_VENV, and the ratios.
 # Runs from the repo root after `make build`. Prints the load average: other jobs on the machine change the figures.
 set -euo pipefail
@@ -17,6 +17,7 @@ py=$LIMA_VENV/bin/python
 cores=$(nproc)
 n=${GENERATE_BENCH_PROMPTS:-32}
 new=${GENERATE_BENCH_NEW:-64}
+bt=${GENERATE_BENCH_THREADS:-$cores} # threads of the batched part, lima and transformers alike (1 on a busy machine)
 out=bench/out/generate
 mkdir -p "$out"
 jrun() { "$java" -Xmx6g -XX:+UseParallelGC --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true "$@" 2>&1 | grep -v "^WARNING"; }
@@ -44,10 +45,10 @@ if [ -d "$s260" ]; then
   if $hf; then OMP_NUM_THREADS=1 "$py" bench/generate_hf.py single "$s260" 256 1 | tee "$out/hf-single-260k.txt"; load; fi
 fi
 
-echo "-- batched, 110M fp32, $n prompts of LIMA-like lengths, $new new tokens each, all cores"
+echo "-- batched, 110M fp32, $n prompts of LIMA-like lengths, $new new tokens each, $bt thread(s)"
 for b in 1 4 8 16; do
-  jrun -cp "$jar" bench/GenerateBench.java batch "$model" "$out/prompts-$n.txt" "$b" "$new" | sed 's/^/lima /' | tee "$out/batch-$b.txt"; load
-  if $hf; then OMP_NUM_THREADS=$cores "$py" bench/generate_hf.py batch "$model" "$out/prompts-$n.txt" "$b" "$new" "$cores" | tee "$out/hf-batch-$b.txt"; load; fi
+  jrun -Dlima.threads="$bt" -cp "$jar" bench/GenerateBench.java batch "$model" "$out/prompts-$n.txt" "$b" "$new" | sed 's/^/lima /' | tee "$out/batch-$b.txt"; load
+  if $hf; then OMP_NUM_THREADS=$bt "$py" bench/generate_hf.py batch "$model" "$out/prompts-$n.txt" "$b" "$new" "$bt" | tee "$out/hf-batch-$b.txt"; load; fi
 done
 
 tps() { sed -n 's/.* \([0-9.]*\) tokens\/s.*/\1/p' "$1" | head -1; }
