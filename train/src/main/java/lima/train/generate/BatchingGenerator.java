@@ -16,9 +16,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Streaming: the loop never calls a caller's listener itself (a slow client must not stall the others):
  * it queues each token's text delta, and the calling thread, waiting in {@link #generate}, hands them to
- * its listener. When that listener returns false the request is cancelled at the loop's next step; tokens
- * the loop produced meanwhile are in the result ({@code finishReason} {@code cancelled}) but were not
- * streamed.
+ * its listener. A request whose caller is {@value #BACKLOG} tokens behind sits out the steps until it
+ * catches up (the others go on), so a slow client holds no more than that. When the listener returns false
+ * the request is cancelled at its next step; tokens the loop produced meanwhile (at most {@value #BACKLOG})
+ * are in the result ({@code finishReason} {@code cancelled}) but were not streamed.
  */
 public final class BatchingGenerator implements AutoCloseable {
   private final Generator g;
@@ -29,15 +30,20 @@ public final class BatchingGenerator implements AutoCloseable {
 
   private static final Object DONE = new Object();
 
+  /** A request whose caller has this many tokens not yet taken sits out the steps until it catches up. */
+  static final int BACKLOG = 16;
+
   private static final class Request {
     final Generator.Decoding decoding;
     final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     final AtomicBoolean cancelled = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger();
     volatile Generation result;
     volatile RuntimeException failure;
 
     Request(Generator g, int[] promptIds, GenerateOptions options, RandomGenerator rng) {
       decoding = new Generator.Decoding(g, promptIds, options, rng, (id, delta) -> {
+        backlog.incrementAndGet();
         events.add(new Token(id, delta));
         return !cancelled.get();
       });
@@ -75,6 +81,7 @@ public final class BatchingGenerator implements AutoCloseable {
         Object e = r.events.take();
         if (e == DONE) break;
         Token t = (Token) e;
+        r.backlog.decrementAndGet();
         if (listening && !listener.onToken(t.id(), t.delta())) {
           listening = false;
           r.cancelled.set(true);
@@ -108,12 +115,13 @@ public final class BatchingGenerator implements AutoCloseable {
         }
         if (batch.isEmpty()) continue;
         try {
-          batch.step((d, index) -> {
+          boolean stepped = batch.step(d -> byDecoding.get(d).backlog.get() < BACKLOG, (d, index) -> {
             Request r = byDecoding.remove(d);
             active.remove(r);
             r.result = d.result();
             r.events.add(DONE);
           });
+          if (!stepped) Thread.sleep(1); // every caller is behind: let them catch up
         } catch (RuntimeException e) {
           // A failed step fails every request in it; the loop goes on with new ones.
           for (Request r : active) {

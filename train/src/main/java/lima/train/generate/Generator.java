@@ -270,13 +270,22 @@ public final class Generator implements AutoCloseable {
 
     /** One forward pass of every active sequence; finished ones leave (in slot order) through {@code done}. */
     void step(java.util.function.ObjIntConsumer<Decoding> done) {
-      Decoder.State[] st = new Decoder.State[active];
-      int[][] feeds = new int[active][];
-      float[][] lg = new float[active][];
-      int[] slots = new int[active];
+      step(d -> true, done);
+    }
+
+    /** As {@link #step(java.util.function.ObjIntConsumer)} for the sequences {@code ready} accepts; false when none was. */
+    boolean step(java.util.function.Predicate<Decoding> ready, java.util.function.ObjIntConsumer<Decoding> done) {
+      int m = 0;
+      boolean[] go = new boolean[slot.length]; // asked once: the answer may change while we run
+      for (int s = 0; s < slot.length; s++) if (slot[s] != null && (go[s] = ready.test(slot[s]))) m++;
+      if (m == 0) return false;
+      Decoder.State[] st = new Decoder.State[m];
+      int[][] feeds = new int[m][];
+      float[][] lg = new float[m][];
+      int[] slots = new int[m];
       int n = 0;
       for (int s = 0; s < slot.length; s++) {
-        if (slot[s] == null) continue;
+        if (!go[s]) continue;
         st[n] = states[s];
         feeds[n] = slot[s].feed();
         lg[n] = logits[s];
@@ -293,6 +302,7 @@ public final class Generator implements AutoCloseable {
           done.accept(d, index[s]);
         }
       }
+      return true;
     }
 
     @Override

@@ -105,11 +105,16 @@ class BatchGenerationTest {
         String[] s = streamed.get(i).get();
         assertEquals(s[0], s[1], "the deltas add up to the text");
       }
-      // A listener that says stop ends its request (cancelled) while the loop goes on serving others.
+      // A listener that says stop ends its request (cancelled), at most BACKLOG tokens later, while the loop
+      // goes on serving others. A seed whose answer alone runs to the length limit, so only the cancel ends it.
+      GenerateOptions longer = jobs.get(2).options().withMaxNewTokens(60);
+      int seed = 1;
+      while (g.generate(jobs.get(2).promptIds(), longer, new SplittableRandom(seed), TokenListener.NONE).finishReason() != FinishReason.LENGTH) seed++;
       int[] calls = {0};
-      Generation cancelled = b.generate(jobs.get(2).promptIds(), jobs.get(2).options().withMaxNewTokens(60), new SplittableRandom(1), (id, d) -> ++calls[0] < 2);
+      Generation cancelled = b.generate(jobs.get(2).promptIds(), longer, new SplittableRandom(seed), (id, d) -> ++calls[0] < 2);
       assertEquals(FinishReason.CANCELLED, cancelled.finishReason());
-      assertTrue(cancelled.completionTokens() < 60, "stopped early: " + cancelled.completionTokens());
+      assertTrue(cancelled.completionTokens() <= 2 + BatchingGenerator.BACKLOG, "stopped early: " + cancelled.completionTokens());
+      assertEquals(2, calls[0], "nothing streamed after the listener said stop");
       assertSame(want[0], b.generate(jobs.get(0).promptIds(), jobs.get(0).options(), new SplittableRandom(100), TokenListener.NONE), "after a cancel");
     } finally {
       pool.shutdownNow();
