@@ -63,12 +63,17 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float16|auto", description = "Inference precision of weights, activations and KV cache; RMSNorm statistics, softmax and logits stay fp32. auto = float16 on gpu, float32 on cpu (default: ${DEFAULT-VALUE}).")
   String dtype;
 
+  @Option(names = "--batch", paramLabel = "N", description = "With --prompts: answer N prompts at once in one decoding loop; answers do not depend on N (default: as many as memory holds, at most 16).")
+  Integer batch;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if ((prompt == null) == (prompts == null)) throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --prompt TEXT or --prompts FILE");
     if (prompts != null && out == null) throw new CommandLine.ParameterException(spec.commandLine(), "--prompts needs --out FILE");
+    if (batch != null && prompts == null) throw new CommandLine.ParameterException(spec.commandLine(), "--batch goes with --prompts");
+    if (batch != null && batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
     if (prompt != null && out != null) throw new CommandLine.ParameterException(spec.commandLine(), "--out goes with --prompts (a single --prompt prints to stdout)");
     GenerateOptions options;
     try {
@@ -90,7 +95,7 @@ public final class GenerateCommand implements Callable<Integer> {
         o.flush();
         err.printf(Locale.ROOT, "%d prompt + %d new tokens, %.1f tokens/s, finish: %s%n", gen.promptTokens(), gen.completionTokens(), gen.tokensPerSecond(), gen.finishReason().id());
       } else {
-        PromptRun.Result r = PromptRun.run(g, prompts, out, options);
+        PromptRun.Result r = PromptRun.run(g, prompts, out, options, batch != null ? batch : PromptRun.defaultBatch(g));
         o.printf(Locale.ROOT, "answered %,d of %,d prompts (%,d already done), %,d tokens, %.1f tokens/s -> %s%n", r.generated(), r.prompts(), r.skipped(), r.completionTokens(), r.tokensPerSecond(), r.out());
       }
       err.flush();

@@ -41,7 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-request-bytes", defaultValue = "1048576", paramLabel = "N", description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
   long maxRequestBytes;
 
-  @Option(names = "--max-concurrency", defaultValue = "1", paramLabel = "N", description = "Generations running at once, sharing the one loaded model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-concurrency", defaultValue = "8", paramLabel = "N", description = "Generations running at once, batched in one decoding loop (default: ${DEFAULT-VALUE}).")
   int maxConcurrency;
 
   @Option(names = "--max-queue", defaultValue = "16", paramLabel = "N", description = "Generation requests that may wait for a free slot; more get 429 (default: ${DEFAULT-VALUE}).")

@@ -4,37 +4,33 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import lima.train.generate.BatchingGenerator;
 import lima.train.generate.GenerateOptions;
 import lima.train.generate.Generation;
 import lima.train.generate.Generator;
 import lima.train.generate.TokenListener;
 
 /**
- * A {@link CompletionBackend} over the project's {@link Generator}: one loaded model and tokenizer shared
- * by a pool of {@code parallel} Generators (a Generator runs one generation at a time; the model's
- * weights are read-only during inference, so Generators sharing it may run at once, each with its own
- * KV cache). A call takes a Generator from the pool and waits when all are busy, so at most {@code
- * parallel} generations touch the model at once whatever the caller does.
+ * A {@link CompletionBackend} over the project's {@link Generator}: one loaded model and one decoding loop
+ * ({@link BatchingGenerator}) that batches concurrent requests, at most {@code parallel} in a step; requests
+ * join and leave between steps, each with its own seed, sampler and stop conditions, and each answer is the
+ * one the request gets alone. Streaming deltas reach each caller's listener on the caller's own thread.
  */
 public final class GeneratorBackend implements CompletionBackend {
   private final Generator owner;
-  private final BlockingQueue<Generator> pool;
+  private final BatchingGenerator batching;
   private final String modelId;
 
   /**
    * @param owner the loaded model (closed by {@link #close})
    * @param modelId the name clients use
-   * @param parallel Generators sharing the model (generations at once)
+   * @param parallel requests decoded together in one step (the batch size)
    */
   public GeneratorBackend(Generator owner, String modelId, int parallel) {
     if (parallel < 1) throw new IllegalArgumentException("parallel must be at least 1, got " + parallel);
     this.owner = owner;
     this.modelId = modelId;
-    this.pool = new ArrayBlockingQueue<>(parallel);
-    pool.add(owner);
-    for (int i = 1; i < parallel; i++) pool.add(new Generator(owner.model(), owner.tokenizer()));
+    this.batching = new BatchingGenerator(owner, parallel);
   }
 
   /** Loads a model folder (config.json, safetensors, tokenizer); the id is the folder's name unless given. */
@@ -65,7 +61,7 @@ public final class GeneratorBackend implements CompletionBackend {
 
   @Override
   public int contextLength() {
-    return owner.model().config().maxPositionEmbeddings();
+    return owner.config().maxPositionEmbeddings();
   }
 
   @Override
@@ -80,23 +76,13 @@ public final class GeneratorBackend implements CompletionBackend {
 
   @Override
   public Generation generate(int[] promptIds, GenerateOptions options, TokenListener listener) {
-    Generator g;
-    try {
-      g = pool.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the model", e);
-    }
-    try {
-      return g.generate(promptIds, options, new SplittableRandom(options.seed()), listener);
-    } finally {
-      pool.add(g);
-    }
+    return batching.generate(promptIds, options, new SplittableRandom(options.seed()), listener);
   }
 
   /** Closes the model and tokenizer; call only when no generation runs (the server's shutdown does so). */
   @Override
   public void close() {
+    batching.close();
     owner.close();
   }
 }

@@ -169,7 +169,27 @@ class GeneratorTest {
     assertFalse(Arrays.equals(plain.completionIds(), penalised.completionIds()));
     // With a strong penalty a random model rarely repeats: fewer repeated ids than without.
     assertTrue(distinct(penalised.completionIds()) >= distinct(plain.completionIds()));
-    assertNotNull(new SplittableRandom(1));
+  }
+
+  @Test
+  void theInjectedRandomGeneratorDrivesSampling() {
+    Generator g = new Generator(model, FakeTokenizer.stoppingAt(98, -1));
+    GenerateOptions o = GenerateOptions.DEFAULTS.withMaxNewTokens(25).withTemperature(1.5f).withTopP(1f).withSeed(99);
+    int[] ids = g.promptIds("x", false);
+    // The ids-and-generator entry point ignores the options' seed: the generator alone decides.
+    Generation a = g.generate(ids, o, new SplittableRandom(5), TokenListener.NONE);
+    Generation b = g.generate(ids, o.withSeed(12345), new SplittableRandom(5), TokenListener.NONE);
+    assertArrayEquals(a.completionIds(), b.completionIds());
+    // The string entry point seeds a SplittableRandom with the options' seed.
+    assertArrayEquals(g.generate(ids, o, new SplittableRandom(99), TokenListener.NONE).completionIds(), g.generate("x", o, TokenListener.NONE).completionIds());
+    // A generator that always draws 0 always takes id 0 (the first in the cumulative walk), unlike seeded draws.
+    Generation zero = g.generate(ids, o, new java.util.random.RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return 0L;
+      }
+    }, TokenListener.NONE);
+    assertFalse(java.util.Arrays.equals(a.completionIds(), zero.completionIds()));
   }
 
   static long distinct(int[] a) {

@@ -114,4 +114,18 @@ class PromptRunTest {
     var e = assertThrows(BadInputException.class, () -> PromptRun.run(g, prompts, out, OPTS));
     assertEquals(out + ":1: not a generation record (expected a JSON object with \"id\"); refusing to append to this file", e.getMessage());
   }
+
+  @Test
+  void theBatchSizeChangesNothingInTheFile() throws IOException {
+    Path prompts = dir.resolve("p.txt");
+    Files.writeString(prompts, "a\nhello there, how are you?\nxyz\nthe quick brown fox jumps over the lazy dog\nq\n0123456789\n");
+    GenerateOptions o = GenerateOptions.DEFAULTS.withMaxNewTokens(20).withSeed(3);
+    PromptRun.run(g, prompts, dir.resolve("b1.jsonl"), o, 1);
+    PromptRun.Result r = PromptRun.run(g, prompts, dir.resolve("b4.jsonl"), o, 4);
+    assertEquals(6, r.generated());
+    assertEquals(Files.readString(dir.resolve("b1.jsonl")), Files.readString(dir.resolve("b4.jsonl")));
+    List<String> ids = lines(dir.resolve("b4.jsonl")).stream().map(n -> n.get("id").asText()).toList();
+    assertEquals(List.of("line-1", "line-2", "line-3", "line-4", "line-5", "line-6"), ids, "records in file order");
+    assertTrue(PromptRun.defaultBatch(g) >= 1 && PromptRun.defaultBatch(g) <= 16);
+  }
 }

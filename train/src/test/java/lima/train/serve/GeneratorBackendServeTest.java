@@ -111,7 +111,7 @@ class GeneratorBackendServeTest {
 
   @Test
   void twoGenerationsAtOnceOnTheSharedModelGiveTheSequentialAnswers() throws Exception {
-    // The server runs up to --max-concurrency generations at once; here 2 Generators share one model.
+    // The server batches up to --max-concurrency generations in one decoding loop (here 2): each answer is the one it gets alone.
     String a = chat(",\"temperature\":0.8,\"seed\":11,\"max_tokens\":30");
     String b = chat(",\"temperature\":0.8,\"seed\":12,\"max_tokens\":30");
     String wantA = ok(client.post("/v1/chat/completions", a)).path("choices").path(0).path("message").path("content").asText();

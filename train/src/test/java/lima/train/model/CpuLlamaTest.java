@@ -1,0 +1,130 @@
+package lima.train.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The pure-Java decoder against the DJL model, and its independence from batching, feeding and threads. */
+class CpuLlamaTest {
+  static NDManager manager;
+  static LlamaModel model;
+  // Grouped-query attention (4 heads, 2 key/value heads), untied head, head_dim 16 (one 512-bit vector),
+  // sizes that are not multiples of the vector length (hidden 48, intermediate 100).
+  static final LlamaConfig C = new LlamaConfig(48, 3, 4, 2, 100, 1e-5, 10000.0, false, 1, List.of(2), 96, 77, 12, "float32");
+
+  @BeforeAll
+  static void start() {
+    manager = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice(), "PyTorch");
+    model = LlamaModel.random(C, manager, 11);
+  }
+
+  @AfterAll
+  static void stop() {
+    model.close();
+    manager.close();
+  }
+
+  static int[] ids(long seed, int n) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) a[i] = r.nextInt(C.vocabSize());
+    return a;
+  }
+
+  /** Logits of every position of {@code ids} from the DJL model (whole sequence, no cache). */
+  static float[][] djl(int[] ids) {
+    long[] l = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) l[i] = ids[i];
+    try (NDArray out = model.forward(manager.create(l, new Shape(1, ids.length)), null, false, false)) {
+      float[] f = out.toFloatArray();
+      float[][] r = new float[ids.length][C.vocabSize()];
+      for (int t = 0; t < ids.length; t++) System.arraycopy(f, t * C.vocabSize(), r[t], 0, C.vocabSize());
+      return r;
+    }
+  }
+
+  @Test
+  void matchesTheDjlModelPositionByPosition() {
+    int[] seq = ids(3, 40);
+    float[][] want = djl(seq);
+    try (CpuLlama cpu = CpuLlama.copyOf(model, 1); Decoder.State s = cpu.newState()) {
+      float[][] got = {new float[C.vocabSize()]};
+      // A prefill of 25 tokens, then one token at a time.
+      cpu.forward(new Decoder.State[] {s}, new int[][] {java.util.Arrays.copyOf(seq, 25)}, got);
+      assertArrayEquals(want[24], got[0], 2e-5f);
+      for (int t = 25; t < seq.length; t++) {
+        cpu.forward(new Decoder.State[] {s}, new int[][] {{seq[t]}}, got);
+        assertArrayEquals(want[t], got[0], 2e-5f, "position " + t);
+      }
+      assertEquals(40, s.length());
+    }
+  }
+
+  @Test
+  void logitsAreBitIdenticalWhateverTheBatchTheFeedingAndTheThreads() {
+    int[] a = ids(5, 30), b = ids(6, 9), c = ids(7, 17);
+    float[] alone;
+    try (CpuLlama one = CpuLlama.copyOf(model, 1); Decoder.State s = one.newState()) {
+      float[][] out = {new float[C.vocabSize()]};
+      for (int t = 0; t < a.length; t++) one.forward(new Decoder.State[] {s}, new int[][] {{a[t]}}, out); // token by token
+      alone = out[0].clone();
+    }
+    try (CpuLlama three = CpuLlama.copyOf(model, 3)) {
+      Decoder.State sa = three.newState(), sb = three.newState(), sc = three.newState();
+      float[][] out = {new float[C.vocabSize()], new float[C.vocabSize()], new float[C.vocabSize()]};
+      // a's prompt in two pieces, batched with other sequences at other positions.
+      three.forward(new Decoder.State[] {sb, sa}, new int[][] {b, java.util.Arrays.copyOf(a, 20)}, new float[][] {out[1], out[0]});
+      three.forward(new Decoder.State[] {sc, sa, sb}, new int[][] {c, java.util.Arrays.copyOfRange(a, 20, 30), {b[0]}}, new float[][] {out[2], out[0], out[1]});
+      assertArrayEquals(alone, out[0], 0f);
+      assertEquals(30, sa.length());
+      assertEquals(10, sb.length());
+      assertEquals(17, sc.length());
+    }
+  }
+
+  @Test
+  void refusesPositionsPastTheContextAndForeignStates() {
+    try (CpuLlama a = CpuLlama.copyOf(model, 1); CpuLlama b = CpuLlama.copyOf(model, 1)) {
+      Decoder.State s = a.newState();
+      float[][] out = {new float[C.vocabSize()]};
+      var e = assertThrows(IllegalArgumentException.class, () -> a.forward(new Decoder.State[] {s}, new int[][] {ids(1, 97)}, out));
+      assertTrue(e.getMessage().contains("exceed max_position_embeddings 96"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> b.forward(new Decoder.State[] {s}, new int[][] {{1}}, out));
+    }
+  }
+
+  @Test
+  void oneThreadForCacheSizedModelsAllCoresForLargeOnes() {
+    assertEquals(1, CpuLlama.defaultThreads(C));
+    LlamaConfig big = LlamaConfig.of(768, 12, 12, 12, 2048, 32000, 1024, true);
+    assertEquals(Runtime.getRuntime().availableProcessors(), CpuLlama.defaultThreads(big));
+  }
+
+  @Test
+  void theFourInputKernelIsBitIdenticalToFourDotProducts() {
+    SplittableRandom r = new SplittableRandom(9);
+    for (int len : new int[] {3, 16, 47, 64, 100, 768, 1000}) {
+      float[] w = new float[len + 5];
+      float[][] x = new float[4][len];
+      for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+      for (float[] row : x) for (int i = 0; i < len; i++) row[i] = (float) r.nextGaussian();
+      float[] tmp = new float[64], res = new float[4];
+      CpuLlama.dot4(w, 5, x[0], x[1], x[2], x[3], len, tmp, res);
+      for (int k = 0; k < 4; k++) {
+        float want = CpuLlama.dot(w, 5, x[k], 0, len, tmp);
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(res[k]), "length " + len + ", input " + k);
+        double exact = 0;
+        for (int i = 0; i < len; i++) exact += (double) w[5 + i] * x[k][i];
+        assertEquals(exact, want, 1e-4 * Math.sqrt(len), "length " + len);
+      }
+    }
+  }
+}
