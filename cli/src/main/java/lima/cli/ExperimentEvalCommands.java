@@ -81,8 +81,11 @@ final class ExperimentEvalCommands {
   static List<PerplexityEval.ExampleScore> score(Path dir, List<Example> convs, Placement placement, int maxLen) throws IOException {
     List<Perplexity.Conversation> c = new ArrayList<>();
     for (Example e : convs) c.add(new Perplexity.Conversation(e.id(), e.conversations()));
-    try (Generator g = Generator.open(dir, placement)) {
-      Perplexity.Score s = Perplexity.score(g.model(), g.chat(), c, maxLen);
+    // Perplexity runs whole sequences through the DJL model (the CPU decoder only steps token by token).
+    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(placement.device(), "PyTorch");
+        lima.train.model.LlamaModel model = lima.train.model.LlamaModel.load(dir, manager, placement.dtype());
+        lima.train.tokenizer.LimaTokenizer tok = lima.train.tokenizer.Tokenizers.open(dir)) {
+      Perplexity.Score s = Perplexity.score(model, lima.train.chat.ChatFormat.of(tok), c, maxLen);
       return s.examples().stream().map(x -> new PerplexityEval.ExampleScore(x.id(), x.tokens(), x.nll())).toList();
     }
   }
@@ -164,7 +167,7 @@ final class ExperimentEvalCommands {
         GenerateOptions go = GenerateOptions.DEFAULTS.withMaxNewTokens(maxNewTokens);
         DialogueRun.Result r;
         try (Generator g = Generator.open(model, dev.placement())) {
-          int context = g.model().config().maxPositionEmbeddings();
+          int context = g.config().maxPositionEmbeddings();
           DialogueRun.Assistant a = (turns, seed) -> {
             int[] ids = g.chat().prompt(turns);
             if (ids.length >= context) return null; // the conversation no longer fits: it ends here

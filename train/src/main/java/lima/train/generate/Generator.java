@@ -110,12 +110,12 @@ public final class Generator implements AutoCloseable {
         throw e;
       }
     }
-    if (!placement.device().isGpu() && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      // Read by DJL when the engine starts (no effect once it runs): the measured rule for CPU decoding.
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(DecodeThreads.of(LlamaConfig.read(modelDir))));
-      if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
     NDManager manager = NDManager.newBaseManager(placement.device(), "PyTorch");
+    if (!placement.device().isGpu() && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      // The measured rule for CPU decoding, set through DJL's own call (not a global system property);
+      // -Dai.djl.pytorch.num_threads still wins.
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(DecodeThreads.of(LlamaConfig.read(modelDir)));
+    }
     LlamaModel model = null;
     LimaTokenizer tok = null;
     try {

@@ -2,7 +2,6 @@ package lima.train.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -205,7 +204,6 @@ public final class PromptRun {
     private final boolean tty = Boolean.getBoolean("lima.tty");
     private final boolean log = "log".equals(System.getProperty("lima.progress"));
     private final long start = System.nanoTime();
-    private final PrintStream err = System.err;
     private long last;
     private int done;
     private long tokens;
@@ -227,13 +225,7 @@ public final class PromptRun {
     private void print(boolean end) {
       double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
       String s = String.format(Locale.ROOT, "generate: %,d / %,d prompts  %,d tokens  %.1f tokens/s", done, total, tokens, tokens / secs);
-      if (tty) {
-        err.print("\r\033[K" + s);
-        if (end) err.println();
-      } else {
-        err.println(s);
-      }
-      err.flush();
+      lima.core.Reporter.get().progress(s, end);
     }
 
     void close() {
