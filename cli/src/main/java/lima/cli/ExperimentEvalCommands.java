@@ -81,13 +81,8 @@ final class ExperimentEvalCommands {
   static List<PerplexityEval.ExampleScore> score(Path dir, List<Example> convs, Placement placement, int maxLen) throws IOException {
     List<Perplexity.Conversation> c = new ArrayList<>();
     for (Example e : convs) c.add(new Perplexity.Conversation(e.id(), e.conversations()));
-    // Perplexity runs whole sequences through the DJL model (the CPU decoder only steps token by token).
-    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(placement.device(), "PyTorch");
-        lima.train.model.LlamaModel model = lima.train.model.LlamaModel.load(dir, manager, placement.dtype());
-        lima.train.tokenizer.LimaTokenizer tok = lima.train.tokenizer.Tokenizers.open(dir)) {
-      Perplexity.Score s = Perplexity.score(model, lima.train.chat.ChatFormat.of(tok), c, maxLen);
-      return s.examples().stream().map(x -> new PerplexityEval.ExampleScore(x.id(), x.tokens(), x.nll())).toList();
-    }
+    Perplexity.Score s = Perplexity.score(dir, placement, c, maxLen);
+    return s.examples().stream().map(x -> new PerplexityEval.ExampleScore(x.id(), x.tokens(), x.nll())).toList();
   }
 
   /** {@code lima eval select}. */

@@ -52,6 +52,19 @@ public final class Perplexity {
     }
   }
 
+  /**
+   * Loads the model folder with DJL on {@code placement} (whole sequences in one forward; the pure-Java CPU
+   * decoder only steps token by token) and scores {@code data}.
+   */
+  public static Score score(java.nio.file.Path modelDir, lima.train.model.Placement placement, List<Conversation> data, int maxLen)
+      throws java.io.IOException {
+    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(placement.device(), "PyTorch");
+        LlamaModel model = LlamaModel.load(modelDir, manager, placement.dtype());
+        lima.train.tokenizer.LimaTokenizer tok = lima.train.tokenizer.Tokenizers.open(modelDir)) {
+      return score(model, ChatFormat.of(tok), data, maxLen);
+    }
+  }
+
   /** Scores every conversation with {@code model} (inference only, no dropout), one at a time. */
   public static Score score(LlamaModel model, ChatFormat chat, List<Conversation> data, int maxLen) {
     if (maxLen < 2) throw new IllegalArgumentException("maxLen must be at least 2, got " + maxLen);

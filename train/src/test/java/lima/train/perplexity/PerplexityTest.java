@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import lima.train.generate.Generator;
 import lima.train.model.LlamaConfig;
 import lima.train.model.TinyModel;
 import lima.train.safetensors.SafetensorsWriter;
@@ -104,8 +103,8 @@ class PerplexityTest {
     nll -= logProb(w, id('n'), id('o'));
     nll -= logProb(w, id('o'), eot);
     double single = -(logProb(w, eot, id('a')) + logProb(w, id('a'), eot));
-    try (Generator g = Generator.open(d)) {
-      Perplexity.Score s = Perplexity.score(g.model(), g.chat(), List.of(new Perplexity.Conversation("c1", turns), new Perplexity.Conversation("c2", List.of("question?", "a"))), 2048);
+    {
+      Perplexity.Score s = Perplexity.score(d, lima.train.model.Placement.CPU_FP32, List.of(new Perplexity.Conversation("c1", turns), new Perplexity.Conversation("c2", List.of("question?", "a"))), 2048);
       assertEquals(2, s.examples().size());
       assertEquals(6, s.examples().get(0).tokens());
       assertEquals(nll, s.examples().get(0).nll(), 1e-4 * nll);
@@ -121,8 +120,8 @@ class PerplexityTest {
   void aModelWithZeroWeightsIsUniformSoPerplexityIsTheVocabularySize() throws IOException {
     Path d = dir.resolve("zero");
     writeBigramModel(d, 3, true);
-    try (Generator g = Generator.open(d)) {
-      Perplexity.Score s = Perplexity.score(g.model(), g.chat(), List.of(new Perplexity.Conversation("c", List.of("What is it?", "A cat, I think."))), 2048);
+    {
+      Perplexity.Score s = Perplexity.score(d, lima.train.model.Placement.CPU_FP32, List.of(new Perplexity.Conversation("c", List.of("What is it?", "A cat, I think."))), 2048);
       assertEquals("A cat, I think.".length() + 1, s.tokens());
       assertEquals(V, s.perplexity(), 1e-3);
     }
@@ -134,8 +133,8 @@ class PerplexityTest {
     float[][] w = writeBigramModel(d, 11, false);
     // BOS a b EOT c d e EOT: 8 tokens; trimmed to 6 (BOS a b EOT c d): scored c, d.
     double nll = -(logProb(w, 3, id('c')) + logProb(w, id('c'), id('d')));
-    try (Generator g = Generator.open(d)) {
-      Perplexity.Score s = Perplexity.score(g.model(), g.chat(), List.of(new Perplexity.Conversation("c", List.of("ab", "cde"))), 6);
+    {
+      Perplexity.Score s = Perplexity.score(d, lima.train.model.Placement.CPU_FP32, List.of(new Perplexity.Conversation("c", List.of("ab", "cde"))), 6);
       assertEquals(2, s.tokens());
       assertTrue(s.examples().get(0).trimmed());
       assertEquals(nll, s.nll(), 1e-4 * nll);
