@@ -85,7 +85,7 @@ public final class Trainer {
 
       try (NDManager manager = NDManager.newBaseManager(device);
           TrainableModel model = loader.load(resumeFrom != null ? resumeFrom : modelDir, manager, device, config, minVocab)) {
-        checkLengths(dataDir, longest, model.maxPositions());
+        checkLengths(config.maxLen(), dataDir, longest, model.maxPositions());
         List<AdamW.Param> params = new ArrayList<>();
         model.parameters().forEach((name, w) -> {
           w.setRequiresGradient(true);
@@ -148,18 +148,19 @@ public final class Trainer {
 
   /**
    * Trimming happens in {@code lima tokenize}, nowhere else: a dataset with an example longer than
-   * --max-len or than the model's positions is refused rather than trimmed again here.
+   * --max-len or than the model's positions is refused rather than trimmed again here (both engines call this).
    */
-  private void checkLengths(Path dataDir, int longest, int maxPositions) {
-    if (longest > config.maxLen())
+  public static void checkLengths(int maxLen, Path dataDir, int longest, int maxPositions) {
+    if (longest > maxLen)
       throw new UserException(String.format(Locale.ROOT,
           "%s: an example has %d tokens, more than --max-len %d; trimming happens in lima tokenize: tokenize again with --max-len %d",
-          dataDir, longest, config.maxLen(), config.maxLen()));
+          dataDir, longest, maxLen, maxLen));
     if (longest > maxPositions)
       throw new UserException(String.format(Locale.ROOT,
           "%s: an example has %d tokens, more than the model's %d positions; tokenize again for this model (lima tokenize trims to %d)",
           dataDir, longest, maxPositions, maxPositions));
   }
+
 
   private Metrics.Metric step(TrainableModel model, NDManager manager, Device device, AdamW opt, List<AdamW.Param> params,
       List<List<TokenizedExample>> micro, StepSchedule.Step st, long perEpoch) {

@@ -71,7 +71,7 @@ public final class FsdpEngine {
           targets[i] = MaskedLoss.targets(e);
           longest = Math.max(longest, e.length());
         }
-        checkLengths(c, data, longest, mc.maxPositionEmbeddings());
+        lima.train.fit.Trainer.checkLengths(c.maxLen(), data, longest, mc.maxPositionEmbeddings());
         schedule = new StepSchedule(c, targets);
       }
       LlamaConfig grown = grown(mc, datasetVocab(data));
@@ -192,17 +192,7 @@ public final class FsdpEngine {
     return Files.isRegularFile(f) ? Json.MAPPER.readTree(f.toFile()).path("vocab_size").asInt(0) : 0;
   }
 
-  /** As the DJL engine: trimming happens in lima tokenize; a longer example is refused. */
-  private static void checkLengths(TrainConfig c, Path data, int longest, int maxPositions) {
-    if (longest > c.maxLen())
-      throw new UserException(String.format(Locale.ROOT,
-          "%s: an example has %d tokens, more than --max-len %d; trimming happens in lima tokenize: tokenize again with --max-len %d",
-          data, longest, c.maxLen(), c.maxLen()));
-    if (longest > maxPositions)
-      throw new UserException(String.format(Locale.ROOT,
-          "%s: an example has %d tokens, more than the model's %d positions; tokenize again for this model (lima tokenize trims to %d)",
-          data, longest, maxPositions, maxPositions));
-  }
+
 
   /** Waits (up to a minute) for the ranks of an earlier, killed launch to release OUT/.worker.lock. */
   static void waitForOldRanks(Path out) throws IOException {
