@@ -97,6 +97,26 @@ full_train() {
     --epochs 15 --batch 64 --dropout-top 0.2 --device gpu $ENGINE_ARGS
 }
 
+# epoch_run OUT TINY_EPOCHS: the training run whose epoch checkpoints select.sh and perplexity.sh judge. At
+# SCALE=tiny a tiny model trained TINY_EPOCHS epochs on the samples' Stack Exchange and wikiHow pairs, judged on
+# the authored samples; at full, RUN= (with DEV=) or a LIMA run trained from MODEL and DUMPS. Sets run and dev.
+epoch_run() {
+  local out=$1 epochs=$2 work=$1/work
+  if [ "$SCALE" = tiny ]; then
+    TINY=$(dirname "$out")/.tiny-data; tiny_data "$TINY"
+    cat "$TINY/stackexchange/examples.jsonl" "$TINY/wikihow/examples.jsonl" > "$work/train.jsonl"
+    tiny_train "$work/train.jsonl" "$work/run" "$epochs"
+    run=$work/run; dev=$TINY/authored/examples.jsonl
+  elif [ -n "${RUN:-}" ]; then
+    run=$RUN; dev=${DEV:?SCALE=full with RUN= needs DEV=dev.jsonl}
+  else
+    need_full MODEL DUMPS
+    bash data/lima-data.sh "$DUMPS" "$work/lima-data"
+    full_train "$work/lima-data/final/train.jsonl" "$work/run"
+    run=$work/run; dev=${DEV:-$work/lima-data/final/dev.jsonl}
+  fi
+}
+
 # assemble NAME OUT: results.json, figure.png/svg and report.md from the experiment's eval outputs.
 assemble() {
   python3 data/experiments/assemble.py "$1" "$2" --scale "$SCALE" --judge-model "$JUDGE_MODEL" --scripted "$SCRIPTED"

@@ -5,20 +5,10 @@ source "$(dirname "$0")/lib.sh"
 out=$1; work=$out/work; mkdir -p "$work"
 start_judge "$work"
 if [ "$SCALE" = tiny ]; then
-  TINY=$(dirname "$out")/.tiny-data; tiny_data "$TINY"
-  cat "$TINY/stackexchange/examples.jsonl" "$TINY/wikihow/examples.jsonl" > "$work/train.jsonl"
   epochs=${TINY_EPOCHS:-3}
-  tiny_train "$work/train.jsonl" "$work/run" "$epochs"
-  run=$work/run; dev=$TINY/authored/examples.jsonl; gen=(--max-new-tokens 24 --samples 1); ppl=(--max-len 256)
+  epoch_run "$out" "$epochs"; gen=(--max-new-tokens 24 --samples 1); ppl=(--max-len 256)
 else
-  if [ -n "${RUN:-}" ]; then run=$RUN; dev=${DEV:?SCALE=full with RUN= needs DEV=dev.jsonl}
-  else
-    need_full MODEL DUMPS
-    bash data/lima-data.sh "$DUMPS" "$work/lima-data"
-    full_train "$work/lima-data/final/train.jsonl" "$work/run"
-    run=$work/run; dev=${DEV:-$work/lima-data/final/dev.jsonl}
-  fi
-  epochs=15; gen=(--device gpu --dtype auto); ppl=(--device gpu)
+  epoch_run "$out" 0; epochs=15; gen=(--device gpu --dtype auto); ppl=(--device gpu)
 fi
 models=(); for e in $(seq 1 "$epochs"); do models+=("$run/epoch-$e"); done
 # Judged quality of every epoch (the selection run over 1..E), then perplexity with it on the second axis.

@@ -1,9 +1,7 @@
 package lima.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,24 +36,12 @@ public record Labels(String id, String rater, Outcome label, String a, String b)
     Path f = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE) : fileOrDir;
     if (!Files.isRegularFile(f)) throw new UserException(f + ": no such labels file");
     List<Labels> out = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-      String line;
-      long no = 0;
-      while ((line = r.readLine()) != null) {
-        no++;
-        if (line.isBlank()) continue;
-        JsonNode n;
-        try {
-          n = Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-          throw BadInputException.at(f, no, "not valid JSON");
-        }
-        Outcome o = Outcome.parse(n.path("label").asText(null));
-        if (!n.hasNonNull("id") || !n.hasNonNull("rater") || o == null)
-          throw BadInputException.at(f, no, "expected {\"id\",\"rater\",\"label\":\"win|tie|loss\"}");
-        out.add(new Labels(n.get("id").asText(), n.get("rater").asText(), o, n.path("a").asText(""), n.path("b").asText("")));
-      }
-    }
+    Json.forEachLine(f, (no, n) -> {
+      Outcome o = Outcome.parse(n.path("label").asText(null));
+      if (!n.hasNonNull("id") || !n.hasNonNull("rater") || o == null)
+        throw BadInputException.at(f, no, "expected {\"id\",\"rater\",\"label\":\"win|tie|loss\"}");
+      out.add(new Labels(n.get("id").asText(), n.get("rater").asText(), o, n.path("a").asText(""), n.path("b").asText("")));
+    });
     return out;
   }
 }

@@ -1,9 +1,7 @@
 package lima.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -29,31 +27,18 @@ public record Responses(String name, Path file, Map<String, String> byId) {
   public static Responses read(Path file, String name) throws IOException {
     if (!Files.isRegularFile(file)) throw new UserException(file + ": no such file");
     Map<String, String> out = new LinkedHashMap<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      long no = 0;
-      while ((line = r.readLine()) != null) {
-        no++;
-        if (no == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
-        if (line.isBlank()) continue;
-        JsonNode n;
-        try {
-          n = Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-          throw BadInputException.at(file, no, "not valid JSON");
-        }
-        if (n == null || !n.isObject()) throw BadInputException.at(file, no, "expected a JSON object with an id and a response");
-        String id = text(n, "id", "prompt_id");
-        String resp = text(n, "response", "output", "completion");
-        JsonNode conv = n.get("conversations");
-        if (resp == null && conv != null && conv.isArray() && conv.size() >= 2 && conv.get(1).isTextual())
-          resp = conv.get(1).asText();
-        if (id == null) throw BadInputException.at(file, no, "no prompt id (expected \"id\" or \"prompt_id\")");
-        if (resp == null)
-          throw BadInputException.at(file, no, "no response (expected \"response\", \"output\", \"completion\" or \"conversations\":[prompt,response])");
-        if (out.put(id, resp) != null) throw BadInputException.at(file, no, "prompt id \"" + id + "\" appears twice");
-      }
-    }
+    Json.forEachLine(file, (no, n) -> {
+      if (n == null || !n.isObject()) throw BadInputException.at(file, no, "expected a JSON object with an id and a response");
+      String id = text(n, "id", "prompt_id");
+      String resp = text(n, "response", "output", "completion");
+      JsonNode conv = n.get("conversations");
+      if (resp == null && conv != null && conv.isArray() && conv.size() >= 2 && conv.get(1).isTextual())
+        resp = conv.get(1).asText();
+      if (id == null) throw BadInputException.at(file, no, "no prompt id (expected \"id\" or \"prompt_id\")");
+      if (resp == null)
+        throw BadInputException.at(file, no, "no response (expected \"response\", \"output\", \"completion\" or \"conversations\":[prompt,response])");
+      if (out.put(id, resp) != null) throw BadInputException.at(file, no, "prompt id \"" + id + "\" appears twice");
+    });
     return new Responses(name == null || name.isBlank() ? stem(file) : name, file, out);
   }
 

@@ -1,9 +1,7 @@
 package lima.eval.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,27 +71,15 @@ public final class DialogueRun {
   public static UserTurns fromFile(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new UserException(file + ": no such user-turns file");
     Map<String, List<String>> byId = new LinkedHashMap<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      long no = 0;
-      while ((line = r.readLine()) != null) {
-        no++;
-        if (line.isBlank()) continue;
-        JsonNode n;
-        try {
-          n = Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-          throw BadInputException.at(file, no, "not valid JSON");
-        }
-        if (n == null || !n.path("id").isValueNode() || !n.path("turns").isArray()) throw BadInputException.at(file, no, "expected {\"id\": ..., \"turns\": [user messages]}");
-        List<String> t = new ArrayList<>();
-        for (JsonNode x : n.get("turns")) {
-          if (!x.isTextual()) throw BadInputException.at(file, no, "\"turns\" must hold strings only");
-          t.add(x.asText());
-        }
-        if (byId.put(n.get("id").asText(), t) != null) throw BadInputException.at(file, no, "id \"" + n.get("id").asText() + "\" appears twice");
+    Json.forEachLine(file, (no, n) -> {
+      if (n == null || !n.path("id").isValueNode() || !n.path("turns").isArray()) throw BadInputException.at(file, no, "expected {\"id\": ..., \"turns\": [user messages]}");
+      List<String> t = new ArrayList<>();
+      for (JsonNode x : n.get("turns")) {
+        if (!x.isTextual()) throw BadInputException.at(file, no, "\"turns\" must hold strings only");
+        t.add(x.asText());
       }
-    }
+      if (byId.put(n.get("id").asText(), t) != null) throw BadInputException.at(file, no, "id \"" + n.get("id").asText() + "\" appears twice");
+    });
     return (id, turns, seed) -> {
       List<String> t = byId.get(id);
       int k = turns.size() / 2 - 1; // the k-th scripted turn follows the (k+1)-th assistant turn
