@@ -13,19 +13,22 @@ import lima.train.safetensors.SafetensorsCheckpoint;
  * LLaMA inference in plain Java on the CPU, fp32: the default decoder of {@code lima generate} and {@code
  * lima serve} (training and the GPU use the DJL {@link LlamaModel}). Same arithmetic as the DJL model and
  * transformers' {@code LlamaForCausalLM} (RMSNorm, rotary positions in the rotate-half layout, grouped-query
- * attention, SwiGLU), written after llama2.c and llama3.java: weights in Java arrays, matrix-vector products
- * with the JDK Vector API, every buffer allocated once, no per-token allocation, and the output rows of each
- * product split over a fixed team of threads.
+ * attention, SwiGLU), written after llama2.c and llama3.java: weights in Java arrays, matrix products with
+ * the JDK Vector API on weights packed in panels ({@link PackedMatrix}), every buffer allocated once, no
+ * per-token allocation, and the panels of each product split over a fixed team of threads.
  *
- * <p><b>Fixed reduction order.</b> Every dot product adds the same terms in the same order (16-lane fused
- * multiply-adds in four accumulators, then the lanes summed pairwise in a fixed tree, never {@code
- * reduceLanes}, whose order the JIT may change) whatever the batch, the thread count or the other
- * sequences of a call. So logits do not depend on batching or threads: a batched answer equals the answer
- * alone, token for token, and one thread equals many. They may differ in the last bits from the DJL model's.
+ * <p><b>Fixed reduction order.</b> Every sum adds the same terms in the same order whatever the batch, the
+ * thread count or the other sequences of a call: a matrix product's output is one running fused
+ * multiply-add over the columns ({@link PackedMatrix}); an attention score is a dot product of 16-lane fused
+ * multiply-adds in four accumulators whose lanes are summed pairwise in a fixed tree, never {@code
+ * reduceLanes}, whose order the JIT may change. So logits do not depend on batching or threads: a batched
+ * answer equals the answer alone, token for token, and one thread equals many. They may differ in the last
+ * bits from the DJL model's.
  *
  * <p>A {@link #forward} call takes several sequences, each with any number of new tokens; all new tokens
  * of the call go through each weight matrix together (the matrix is read once per call, not once per
- * token), which is what makes a batch of sequences cost little more than one.
+ * token, and four inputs share each load of a weight), which is what makes a batch of sequences cost
+ * little more than one.
  *
  * <p>Thread count: {@link #defaultThreads(LlamaConfig)} (one thread for models whose weights fit in the
  * CPU caches, where waking a second thread costs more than it saves; all cores otherwise).
@@ -36,7 +39,10 @@ public final class CpuLlama implements Decoder {
 
   private final LlamaConfig c;
   private final int dim, heads, kvHeads, hd, kvDim, qDim, ffn, vocab, nLayers, maxPos;
-  private final float[] embed, head, finalNorm;
+  /** Row-major input embeddings, or null when tied to {@link #head} (looked up from its packed rows). */
+  private final float[] embed;
+  private final PackedMatrix head;
+  private final float[] finalNorm;
   private final Layer[] layers;
   private final float[] invFreq;
   private final Workers workers;
@@ -45,9 +51,11 @@ public final class CpuLlama implements Decoder {
   private float[][] x, xb, q, k, v, att, hb, hb2, xo;
   private final float[][] scores;
   private final float[][] lanes;
-  private final float[][] quad;
+  private final float[][] spill;
+  private final java.util.concurrent.atomic.AtomicInteger nextPanel = new java.util.concurrent.atomic.AtomicInteger();
 
-  private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] wo, float[] ffnNorm, float[] w1, float[] w2, float[] w3) {}
+  private record Layer(float[] attnNorm, PackedMatrix wq, PackedMatrix wk, PackedMatrix wv, PackedMatrix wo, float[] ffnNorm, PackedMatrix w1, PackedMatrix w2,
+      PackedMatrix w3) {}
 
   private CpuLlama(LlamaConfig c, Map<String, float[]> w, int threads) {
     this.c = c;
@@ -61,15 +69,17 @@ public final class CpuLlama implements Decoder {
     vocab = c.vocabSize();
     nLayers = c.numHiddenLayers();
     maxPos = c.maxPositionEmbeddings();
-    embed = w.get("model.embed_tokens.weight");
-    head = c.tieWordEmbeddings() ? embed : w.get("lm_head.weight");
+    // Each matrix is packed and its row-major copy dropped from the map at once, so loading needs one
+    // matrix's worth of memory beyond the model.
+    head = pack(w, c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight", vocab, dim);
+    embed = c.tieWordEmbeddings() ? null : w.remove("model.embed_tokens.weight");
     finalNorm = w.get("model.norm.weight");
     layers = new Layer[nLayers];
     for (int i = 0; i < nLayers; i++) {
       String p = "model.layers." + i + ".";
-      layers[i] = new Layer(w.get(p + "input_layernorm.weight"), w.get(p + "self_attn.q_proj.weight"), w.get(p + "self_attn.k_proj.weight"),
-          w.get(p + "self_attn.v_proj.weight"), w.get(p + "self_attn.o_proj.weight"), w.get(p + "post_attention_layernorm.weight"),
-          w.get(p + "mlp.gate_proj.weight"), w.get(p + "mlp.down_proj.weight"), w.get(p + "mlp.up_proj.weight"));
+      layers[i] = new Layer(w.get(p + "input_layernorm.weight"), pack(w, p + "self_attn.q_proj.weight", qDim, dim), pack(w, p + "self_attn.k_proj.weight", kvDim, dim),
+          pack(w, p + "self_attn.v_proj.weight", kvDim, dim), pack(w, p + "self_attn.o_proj.weight", dim, qDim), w.get(p + "post_attention_layernorm.weight"),
+          pack(w, p + "mlp.gate_proj.weight", ffn, dim), pack(w, p + "mlp.down_proj.weight", dim, ffn), pack(w, p + "mlp.up_proj.weight", ffn, dim));
     }
     // As transformers and Rope: inv_freq = 1 / theta^(2i/d) in fp32; angle = position * inv_freq in fp32.
     invFreq = new float[hd / 2];
@@ -77,7 +87,11 @@ public final class CpuLlama implements Decoder {
     workers = new Workers(threads);
     scores = new float[threads][];
     lanes = new float[threads][L];
-    quad = new float[threads][4];
+    spill = new float[threads][PackedMatrix.P];
+  }
+
+  private static PackedMatrix pack(Map<String, float[]> w, String name, int rows, int cols) {
+    return PackedMatrix.pack(w.remove(name), rows, cols);
   }
 
   /** Loads a Hugging Face folder's weights as fp32 Java arrays, with {@link #defaultThreads} threads. */
@@ -169,15 +183,16 @@ public final class CpuLlama implements Decoder {
   private void ensureRows(int n) {
     if (n <= capRows) return;
     int cap = Math.max(n, capRows * 2);
+    // Outputs of matrix products hold whole panels (PackedMatrix.padded rows); inputs their exact width.
     x = new float[cap][dim];
     xb = new float[cap][dim];
-    xo = new float[cap][dim];
-    q = new float[cap][qDim];
-    k = new float[cap][kvDim];
-    v = new float[cap][kvDim];
+    xo = new float[cap][PackedMatrix.padded(dim)];
+    q = new float[cap][PackedMatrix.padded(qDim)];
+    k = new float[cap][PackedMatrix.padded(kvDim)];
+    v = new float[cap][PackedMatrix.padded(kvDim)];
     att = new float[cap][qDim];
-    hb = new float[cap][ffn];
-    hb2 = new float[cap][ffn];
+    hb = new float[cap][PackedMatrix.padded(ffn)];
+    hb2 = new float[cap][PackedMatrix.padded(ffn)];
     capRows = cap;
   }
 
@@ -206,7 +221,8 @@ public final class CpuLlama implements Decoder {
         if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocab);
         rowSeq[r] = s;
         rowPos[r] = state.length + t;
-        System.arraycopy(embed, id * dim, x[r], 0, dim);
+        if (embed == null) head.row(id, x[r]);
+        else System.arraycopy(embed, id * dim, x[r], 0, dim);
       }
       last[s] = r - 1;
     }
@@ -222,7 +238,7 @@ public final class CpuLlama implements Decoder {
     for (int l = 0; l < nLayers; l++) {
       Layer w = layers[l];
       for (int i = 0; i < rows; i++) rmsNorm(xb[i], x[i], w.attnNorm);
-      matmul3(q, w.wq, qDim, k, w.wk, kvDim, v, w.wv, kvDim, xb, rows, dim);
+      matmul3(q, w.wq, k, w.wk, v, w.wv, xb, rows);
       for (int i = 0; i < rows; i++) {
         rope(q[i], heads, cos[i], sin[i]);
         rope(k[i], kvHeads, cos[i], sin[i]);
@@ -231,12 +247,12 @@ public final class CpuLlama implements Decoder {
         System.arraycopy(v[i], 0, state.values[l], rowPos[i] * kvDim, kvDim);
       }
       attention(st, l, rows, rowSeq, rowPos);
-      matmul(xo, att, rows, w.wo, dim, qDim);
+      matmul3(xo, w.wo, null, null, null, null, att, rows);
       for (int i = 0; i < rows; i++) add(x[i], xo[i]);
       for (int i = 0; i < rows; i++) rmsNorm(xb[i], x[i], w.ffnNorm);
-      matmul3(hb, w.w1, ffn, hb2, w.w3, ffn, null, null, 0, xb, rows, dim);
+      matmul3(hb, w.w1, hb2, w.w3, null, null, xb, rows);
       for (int i = 0; i < rows; i++) swiglu(hb[i], hb2[i]);
-      matmul(xo, hb, rows, w.w2, dim, ffn);
+      matmul3(xo, w.w2, null, null, null, null, hb, rows);
       for (int i = 0; i < rows; i++) add(x[i], xo[i]);
     }
     for (int s = 0; s < st.length; s++) ((State) st[s]).length += feeds[s].length;
@@ -247,107 +263,27 @@ public final class CpuLlama implements Decoder {
       rmsNorm(xb[s], x[last[s]], finalNorm);
       lastX[s] = xb[s];
     }
-    matmul(logits, lastX, st.length, head, vocab, dim);
-  }
-
-  /** out[i][j] = dot(w row j, in[i]) for rows i < n and j < outDim; output rows split over the threads. */
-  private void matmul(float[][] out, float[][] in, int n, float[] w, int outDim, int inDim) {
-    matmul3(out, w, outDim, null, null, 0, null, null, 0, in, n, inDim);
-  }
-
-  /** Up to three products of the same input in one parallel region: the rows of all are split over the threads together. */
-  private void matmul3(float[][] o1, float[] w1, int d1, float[][] o2, float[] w2, int d2, float[][] o3, float[] w3, int d3, float[][] in, int n, int inDim) {
-    int total = d1 + d2 + d3;
-    workers.run(p -> {
-      float[] tmp = lanes[p], res = quad[p];
-      int from = workers.from(p, total), to = workers.from(p + 1, total);
-      for (int g = from; g < to; g++) {
-        float[][] out;
-        float[] w;
-        int j;
-        if (g < d1) {
-          out = o1;
-          w = w1;
-          j = g;
-        } else if (g < d1 + d2) {
-          out = o2;
-          w = w2;
-          j = g - d1;
-        } else {
-          out = o3;
-          w = w3;
-          j = g - d1 - d2;
-        }
-        int off = j * inDim;
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-          dot4(w, off, in[i], in[i + 1], in[i + 2], in[i + 3], inDim, tmp, res);
-          out[i][j] = res[0];
-          out[i + 1][j] = res[1];
-          out[i + 2][j] = res[2];
-          out[i + 3][j] = res[3];
-        }
-        for (; i < n; i++) out[i][j] = dot(w, off, in[i], 0, inDim, tmp);
-      }
-    });
+    matmul3(logits, head, null, null, null, null, lastX, st.length);
   }
 
   /**
-   * {@link #dot} of one weight row with four inputs at once (each weight vector loaded once for the four):
-   * every input's sum takes exactly the steps {@code dot} takes, so the results are bit-identical to four
-   * {@code dot} calls.
+   * Up to three products of the same inputs in one parallel region ({@code out[i] = w . in[i]} for i < n):
+   * the panels of all are split over the threads together.
    */
-  static void dot4(float[] w, int off, float[] x0, float[] x1, float[] x2, float[] x3, int len, float[] tmp, float[] res) {
-    int i = 0;
-    float r0 = 0f, r1 = 0f, r2 = 0f, r3 = 0f;
-    if (len >= L) {
-      FloatVector z = FloatVector.zero(S);
-      FloatVector a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z, c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
-      int bound4 = len - len % (4 * L);
-      for (; i < bound4; i += 4 * L) {
-        FloatVector w0 = FloatVector.fromArray(S, w, off + i), w1 = FloatVector.fromArray(S, w, off + i + L);
-        FloatVector w2 = FloatVector.fromArray(S, w, off + i + 2 * L), w3 = FloatVector.fromArray(S, w, off + i + 3 * L);
-        a0 = w0.fma(FloatVector.fromArray(S, x0, i), a0);
-        a1 = w1.fma(FloatVector.fromArray(S, x0, i + L), a1);
-        a2 = w2.fma(FloatVector.fromArray(S, x0, i + 2 * L), a2);
-        a3 = w3.fma(FloatVector.fromArray(S, x0, i + 3 * L), a3);
-        b0 = w0.fma(FloatVector.fromArray(S, x1, i), b0);
-        b1 = w1.fma(FloatVector.fromArray(S, x1, i + L), b1);
-        b2 = w2.fma(FloatVector.fromArray(S, x1, i + 2 * L), b2);
-        b3 = w3.fma(FloatVector.fromArray(S, x1, i + 3 * L), b3);
-        c0 = w0.fma(FloatVector.fromArray(S, x2, i), c0);
-        c1 = w1.fma(FloatVector.fromArray(S, x2, i + L), c1);
-        c2 = w2.fma(FloatVector.fromArray(S, x2, i + 2 * L), c2);
-        c3 = w3.fma(FloatVector.fromArray(S, x2, i + 3 * L), c3);
-        d0 = w0.fma(FloatVector.fromArray(S, x3, i), d0);
-        d1 = w1.fma(FloatVector.fromArray(S, x3, i + L), d1);
-        d2 = w2.fma(FloatVector.fromArray(S, x3, i + 2 * L), d2);
-        d3 = w3.fma(FloatVector.fromArray(S, x3, i + 3 * L), d3);
+  private void matmul3(float[][] o1, PackedMatrix w1, float[][] o2, PackedMatrix w2, float[][] o3, PackedMatrix w3, float[][] in, int n) {
+    int p1 = w1.panels, p2 = w2 == null ? 0 : w2.panels, p3 = w3 == null ? 0 : w3.panels;
+    int total = p1 + p2 + p3;
+    // Panels are handed out one at a time to whichever thread is free (the cores do not stream memory
+    // equally fast); each panel is computed whole by one thread, so the results do not depend on who took it.
+    nextPanel.set(0);
+    workers.run(t -> {
+      float[] sp = spill[t];
+      for (int g = nextPanel.getAndIncrement(); g < total; g = nextPanel.getAndIncrement()) {
+        if (g < p1) w1.multiply(g, in, n, o1, sp);
+        else if (g < p1 + p2) w2.multiply(g - p1, in, n, o2, sp);
+        else w3.multiply(g - p1 - p2, in, n, o3, sp);
       }
-      int bound = len - len % L;
-      for (; i < bound; i += L) {
-        FloatVector w0 = FloatVector.fromArray(S, w, off + i);
-        a0 = w0.fma(FloatVector.fromArray(S, x0, i), a0);
-        b0 = w0.fma(FloatVector.fromArray(S, x1, i), b0);
-        c0 = w0.fma(FloatVector.fromArray(S, x2, i), c0);
-        d0 = w0.fma(FloatVector.fromArray(S, x3, i), d0);
-      }
-      r0 = lanes(a0.add(a1).add(a2.add(a3)), tmp);
-      r1 = lanes(b0.add(b1).add(b2.add(b3)), tmp);
-      r2 = lanes(c0.add(c1).add(c2.add(c3)), tmp);
-      r3 = lanes(d0.add(d1).add(d2.add(d3)), tmp);
-    }
-    for (; i < len; i++) {
-      float wi = w[off + i];
-      r0 = Math.fma(wi, x0[i], r0);
-      r1 = Math.fma(wi, x1[i], r1);
-      r2 = Math.fma(wi, x2[i], r2);
-      r3 = Math.fma(wi, x3[i], r3);
-    }
-    res[0] = r0;
-    res[1] = r1;
-    res[2] = r2;
-    res[3] = r3;
+    });
   }
 
   /** The lanes of {@code v} added pairwise: lane i + lane i+w for w = L/2, L/4, .., 1. */

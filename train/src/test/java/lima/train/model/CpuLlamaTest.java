@@ -109,21 +109,36 @@ class CpuLlamaTest {
   }
 
   @Test
-  void theFourInputKernelIsBitIdenticalToFourDotProducts() {
+  void packedProductsEqualOneFusedMultiplyAddAtATimeWhateverTheNumberOfInputs() {
     SplittableRandom r = new SplittableRandom(9);
-    for (int len : new int[] {3, 16, 47, 64, 100, 768, 1000}) {
-      float[] w = new float[len + 5];
-      float[][] x = new float[4][len];
+    // Rows: within one panel, exactly one, and ragged; columns: below, at and past a vector length.
+    for (int[] shape : new int[][] {{5, 3}, {PackedMatrix.P, 16}, {PackedMatrix.P + 7, 47}, {130, 100}, {3 * PackedMatrix.P, 768}}) {
+      int rows = shape[0], cols = shape[1];
+      float[] w = new float[rows * cols];
       for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
-      for (float[] row : x) for (int i = 0; i < len; i++) row[i] = (float) r.nextGaussian();
-      float[] tmp = new float[64], res = new float[4];
-      CpuLlama.dot4(w, 5, x[0], x[1], x[2], x[3], len, tmp, res);
-      for (int k = 0; k < 4; k++) {
-        float want = CpuLlama.dot(w, 5, x[k], 0, len, tmp);
-        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(res[k]), "length " + len + ", input " + k);
-        double exact = 0;
-        for (int i = 0; i < len; i++) exact += (double) w[5 + i] * x[k][i];
-        assertEquals(exact, want, 1e-4 * Math.sqrt(len), "length " + len);
+      PackedMatrix m = PackedMatrix.pack(w, rows, cols);
+      float[] row = new float[cols];
+      m.row(rows - 1, row);
+      assertArrayEquals(java.util.Arrays.copyOfRange(w, (rows - 1) * cols, rows * cols), row, 0f, "row lookup");
+      for (int n : new int[] {1, 3, 4, 7}) {
+        float[][] x = new float[n][cols];
+        for (float[] xi : x) for (int i = 0; i < cols; i++) xi[i] = (float) r.nextGaussian();
+        // Padded outputs (written in place) and exact-length ones (through the spill buffer).
+        float[][] padded = new float[n][PackedMatrix.padded(rows)], exact = new float[n][rows];
+        for (int p = 0; p < m.panels; p++) {
+          m.multiply(p, x, n, padded, new float[PackedMatrix.P]);
+          m.multiply(p, x, n, exact, new float[PackedMatrix.P]);
+        }
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < rows; j++) {
+            float want = 0f;
+            for (int k = 0; k < cols; k++) want = Math.fma(w[j * cols + k], x[i][k], want);
+            String where = rows + " x " + cols + ", " + n + " inputs, input " + i + ", row " + j;
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(padded[i][j]), where);
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(exact[i][j]), where);
+          }
+          for (int j = rows; j < padded[i].length; j++) assertEquals(0f, padded[i][j], "padding row " + j);
+        }
       }
     }
   }
