@@ -85,26 +85,12 @@ final class PackedMatrix {
     for (int k = 0, q = base; k < cols; k++, q += P) {
       FloatVector w0 = FloatVector.fromArray(S, w, q), w1 = FloatVector.fromArray(S, w, q + L);
       FloatVector w2 = FloatVector.fromArray(S, w, q + 2 * L), w3 = FloatVector.fromArray(S, w, q + 3 * L);
-      FloatVector v = FloatVector.broadcast(S, x0[k]);
-      a0 = w0.fma(v, a0);
-      a1 = w1.fma(v, a1);
-      a2 = w2.fma(v, a2);
-      a3 = w3.fma(v, a3);
-      v = FloatVector.broadcast(S, x1[k]);
-      b0 = w0.fma(v, b0);
-      b1 = w1.fma(v, b1);
-      b2 = w2.fma(v, b2);
-      b3 = w3.fma(v, b3);
-      v = FloatVector.broadcast(S, x2[k]);
-      c0 = w0.fma(v, c0);
-      c1 = w1.fma(v, c1);
-      c2 = w2.fma(v, c2);
-      c3 = w3.fma(v, c3);
-      v = FloatVector.broadcast(S, x3[k]);
-      d0 = w0.fma(v, d0);
-      d1 = w1.fma(v, d1);
-      d2 = w2.fma(v, d2);
-      d3 = w3.fma(v, d3);
+      FloatVector v0 = FloatVector.broadcast(S, x0[k]), v1 = FloatVector.broadcast(S, x1[k]), v2 = FloatVector.broadcast(S, x2[k]), v3 = FloatVector.broadcast(S, x3[k]);
+      // One weight vector against the four inputs a line (a, b, c, d: inputs 0-3; 0-3: the panel's vectors).
+      a0 = w0.fma(v0, a0); b0 = w0.fma(v1, b0); c0 = w0.fma(v2, c0); d0 = w0.fma(v3, d0);
+      a1 = w1.fma(v0, a1); b1 = w1.fma(v1, b1); c1 = w1.fma(v2, c1); d1 = w1.fma(v3, d1);
+      a2 = w2.fma(v0, a2); b2 = w2.fma(v1, b2); c2 = w2.fma(v2, c2); d2 = w2.fma(v3, d2);
+      a3 = w3.fma(v0, a3); b3 = w3.fma(v1, b3); c3 = w3.fma(v2, c3); d3 = w3.fma(v3, d3);
     }
     store(a0, a1, a2, a3, o0, j);
     store(b0, b1, b2, b3, o1, j);
