@@ -3,9 +3,14 @@ package lima.train.model;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import lima.train.safetensors.SafetensorsCheckpoint;
 
@@ -50,9 +55,9 @@ public final class CpuLlama implements Decoder {
   private int capRows;
   private float[][] x, xb, q, k, v, att, hb, hb2, xo;
   private final float[][] scores;
-  private final float[][] lanes;
   private final float[][] spill;
-  private final java.util.concurrent.atomic.AtomicInteger nextPanel = new java.util.concurrent.atomic.AtomicInteger();
+  /** The next panel of a product, the next (row, head) of attention: handed to whichever thread asks first. */
+  private final AtomicInteger nextPanel = new AtomicInteger(), nextTask = new AtomicInteger();
 
   private record Layer(float[] attnNorm, PackedMatrix wq, PackedMatrix wk, PackedMatrix wv, PackedMatrix wo, float[] ffnNorm, PackedMatrix w1, PackedMatrix w2,
       PackedMatrix w3) {}
@@ -86,7 +91,6 @@ public final class CpuLlama implements Decoder {
     for (int i = 0; i < hd / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / (float) hd));
     workers = new Workers(threads);
     scores = new float[threads][];
-    lanes = new float[threads][L];
     spill = new float[threads][PackedMatrix.P];
   }
 
@@ -235,25 +239,35 @@ public final class CpuLlama implements Decoder {
       }
     }
     int rows = n;
+    // The per-row work between products (norms, rotary positions, SwiGLU, residual adds) is split over the
+    // threads by rows too: a prompt brings hundreds of rows, whose SwiGLU alone would otherwise keep one core busy
+    // while the others wait.
+    perRow(rows, i -> rmsNorm(xb[i], x[i], layers[0].attnNorm));
     for (int l = 0; l < nLayers; l++) {
       Layer w = layers[l];
-      for (int i = 0; i < rows; i++) rmsNorm(xb[i], x[i], w.attnNorm);
+      int layer = l;
+      float[] nextNorm = l + 1 < nLayers ? layers[l + 1].attnNorm : null;
       matmul3(q, w.wq, k, w.wk, v, w.wv, xb, rows);
-      for (int i = 0; i < rows; i++) {
+      perRow(rows, i -> {
         rope(q[i], heads, cos[i], sin[i]);
         rope(k[i], kvHeads, cos[i], sin[i]);
         State state = (State) st[rowSeq[i]];
-        System.arraycopy(k[i], 0, state.keys[l], rowPos[i] * kvDim, kvDim);
-        System.arraycopy(v[i], 0, state.values[l], rowPos[i] * kvDim, kvDim);
-      }
+        System.arraycopy(k[i], 0, state.keys[layer], rowPos[i] * kvDim, kvDim);
+        System.arraycopy(v[i], 0, state.values[layer], rowPos[i] * kvDim, kvDim);
+      });
       attention(st, l, rows, rowSeq, rowPos);
       matmul3(xo, w.wo, null, null, null, null, att, rows);
-      for (int i = 0; i < rows; i++) add(x[i], xo[i]);
-      for (int i = 0; i < rows; i++) rmsNorm(xb[i], x[i], w.ffnNorm);
+      perRow(rows, i -> {
+        add(x[i], xo[i]);
+        rmsNorm(xb[i], x[i], w.ffnNorm);
+      });
       matmul3(hb, w.w1, hb2, w.w3, null, null, xb, rows);
-      for (int i = 0; i < rows; i++) swiglu(hb[i], hb2[i]);
+      perRow(rows, i -> swiglu(hb[i], hb2[i]));
       matmul3(xo, w.w2, null, null, null, null, hb, rows);
-      for (int i = 0; i < rows; i++) add(x[i], xo[i]);
+      perRow(rows, i -> {
+        add(x[i], xo[i]);
+        if (nextNorm != null) rmsNorm(xb[i], x[i], nextNorm);
+      });
     }
     for (int s = 0; s < st.length; s++) ((State) st[s]).length += feeds[s].length;
     // Final norm and the output head for the last row of each sequence only.
@@ -264,6 +278,17 @@ public final class CpuLlama implements Decoder {
       lastX[s] = xb[s];
     }
     matmul3(logits, head, null, null, null, null, lastX, st.length);
+  }
+
+  /** {@code each.accept(i)} for every row i < rows, the rows cut into one range a thread (one row: no hand-off). */
+  private void perRow(int rows, IntConsumer each) {
+    if (rows == 1) {
+      each.accept(0);
+      return;
+    }
+    workers.run(p -> {
+      for (int i = workers.from(p, rows), end = workers.from(p + 1, rows); i < end; i++) each.accept(i);
+    });
   }
 
   /**
@@ -286,11 +311,22 @@ public final class CpuLlama implements Decoder {
     });
   }
 
-  /** The lanes of {@code v} added pairwise: lane i + lane i+w for w = L/2, L/4, .., 1. */
-  private static float lanes(FloatVector v, float[] tmp) {
-    v.intoArray(tmp, 0);
-    for (int w = L / 2; w >= 1; w /= 2) for (int j = 0; j < w; j++) tmp[j] += tmp[j + w];
-    return tmp[0];
+  /** Shuffles that bring lane i + w to lane i, for w = L/2, L/4, .., 1. */
+  private static final List<VectorShuffle<Float>> HALVES = halves();
+
+  private static List<VectorShuffle<Float>> halves() {
+    List<VectorShuffle<Float>> h = new ArrayList<>();
+    for (int w = L / 2; w >= 1; w /= 2) h.add(VectorShuffle.iota(S, w, 1, true));
+    return List.copyOf(h);
+  }
+
+  /**
+   * The lanes of {@code v} added pairwise: lane i + lane i+w for w = L/2, L/4, .., 1, in registers (each step
+   * adds the vector to itself shifted down by w lanes; the lanes at and above w are not used again).
+   */
+  private static float lanes(FloatVector v) {
+    for (VectorShuffle<Float> h : HALVES) v = v.add(v.rearrange(h));
+    return v.lane(0);
   }
 
   /**
@@ -298,7 +334,7 @@ public final class CpuLlama implements Decoder {
    * multiply-adds, combined (0+1)+(2+3), the lanes halved pairwise (lane i + lane i+w for w = L/2, L/4, .., 1),
    * then the scalar tail.
    */
-  static float dot(float[] a, int aOff, float[] b, int bOff, int len, float[] tmp) {
+  static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
     int i = 0;
     float sum = 0f;
     if (len >= L) {
@@ -312,23 +348,25 @@ public final class CpuLlama implements Decoder {
       }
       int bound = len - len % L;
       for (; i < bound; i += L) s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
-      sum = lanes(s0.add(s1).add(s2.add(s3)), tmp);
+      sum = lanes(s0.add(s1).add(s2.add(s3)));
     }
     for (; i < len; i++) sum = Math.fma(a[aOff + i], b[bOff + i], sum);
     return sum;
   }
 
-  /** Causal attention of every row over its own sequence's positions 0..rowPos, (row, head) pairs split over the threads. */
+  /**
+   * Causal attention of every row over its own sequence's positions 0..rowPos: the (row, head) pairs are handed
+   * one at a time to whichever thread is free (a prompt's rows reach far more positions than a decoding row).
+   */
   private void attention(Decoder.State[] st, int l, int rows, int[] rowSeq, int[] rowPos) {
     int g = heads / kvHeads;
     float scale = (float) (1.0 / Math.sqrt(hd));
     int tasks = rows * heads;
+    nextTask.set(0);
     workers.run(p -> {
-      float[] tmp = lanes[p];
-      int from = workers.from(p, tasks), to = workers.from(p + 1, tasks);
       float[] sc = scores[p];
       if (sc == null || sc.length < maxPos) sc = scores[p] = new float[maxPos];
-      for (int t = from; t < to; t++) {
+      for (int t = nextTask.getAndIncrement(); t < tasks; t = nextTask.getAndIncrement()) {
         int i = t / heads, h = t % heads;
         State state = (State) st[rowSeq[i]];
         float[] keys = state.keys[l], values = state.values[l];
@@ -337,7 +375,7 @@ public final class CpuLlama implements Decoder {
         float[] qi = q[i];
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j <= upto; j++) {
-          float s = dot(qi, h * hd, keys, j * kvDim + kvOff, hd, tmp) * scale;
+          float s = dot(qi, h * hd, keys, j * kvDim + kvOff, hd) * scale;
           sc[j] = s;
           if (s > max) max = s;
         }
@@ -347,26 +385,42 @@ public final class CpuLlama implements Decoder {
           sc[j] = e;
           sum += e;
         }
-        float[] out = att[i];
-        int o = h * hd;
-        Arrays.fill(out, o, o + hd, 0f);
-        for (int j = 0; j <= upto; j++) {
-          float pj = sc[j] / sum;
-          axpy(out, o, pj, values, j * kvDim + kvOff, hd);
-        }
+        for (int j = 0; j <= upto; j++) sc[j] = sc[j] / sum;
+        weighted(att[i], h * hd, sc, upto + 1, values, kvOff, kvDim, hd);
       }
     });
   }
 
-  /** y[yOff+i] += a * x[xOff+i] (fused), lane-wise: each element's order is fixed. */
-  private static void axpy(float[] y, int yOff, float a, float[] xs, int xOff, int len) {
-    int i = 0;
-    if (len >= L) {
-      FloatVector av = FloatVector.broadcast(S, a);
-      int bound = len - len % L;
-      for (; i < bound; i += L) FloatVector.fromArray(S, xs, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+  /**
+   * {@code out[o+d] = sum over j < n of p[j] * xs[j * stride + off + d]} for d < len, each element one running
+   * fused multiply-add over j in order from zero (four vectors of elements at a time kept in registers).
+   */
+  private static void weighted(float[] out, int o, float[] p, int n, float[] xs, int off, int stride, int len) {
+    int d = 0;
+    for (; d + 4 * L <= len; d += 4 * L) {
+      FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+      for (int j = 0, x = off + d; j < n; j++, x += stride) {
+        FloatVector pj = FloatVector.broadcast(S, p[j]);
+        a0 = FloatVector.fromArray(S, xs, x).fma(pj, a0);
+        a1 = FloatVector.fromArray(S, xs, x + L).fma(pj, a1);
+        a2 = FloatVector.fromArray(S, xs, x + 2 * L).fma(pj, a2);
+        a3 = FloatVector.fromArray(S, xs, x + 3 * L).fma(pj, a3);
+      }
+      a0.intoArray(out, o + d);
+      a1.intoArray(out, o + d + L);
+      a2.intoArray(out, o + d + 2 * L);
+      a3.intoArray(out, o + d + 3 * L);
     }
-    for (; i < len; i++) y[yOff + i] = Math.fma(xs[xOff + i], a, y[yOff + i]);
+    for (; d + L <= len; d += L) {
+      FloatVector a = FloatVector.zero(S);
+      for (int j = 0, x = off + d; j < n; j++, x += stride) a = FloatVector.fromArray(S, xs, x).fma(FloatVector.broadcast(S, p[j]), a);
+      a.intoArray(out, o + d);
+    }
+    for (; d < len; d++) {
+      float a = 0f;
+      for (int j = 0, x = off + d; j < n; j++, x += stride) a = Math.fma(xs[x], p[j], a);
+      out[o + d] = a;
+    }
   }
 
   /** out = x / sqrt(mean(x^2) + eps) * weight. */
