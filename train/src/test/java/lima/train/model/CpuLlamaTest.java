@@ -120,7 +120,7 @@ class CpuLlamaTest {
       float[] row = new float[cols];
       m.row(rows - 1, row);
       assertArrayEquals(java.util.Arrays.copyOfRange(w, (rows - 1) * cols, rows * cols), row, 0f, "row lookup");
-      for (int n : new int[] {1, 3, 4, 7}) {
+      for (int n : new int[] {1, 3, 4, 7, 8, 13, 21}) {
         float[][] x = new float[n][cols];
         for (float[] xi : x) for (int i = 0; i < cols; i++) xi[i] = (float) r.nextGaussian();
         // Padded outputs (written in place) and exact-length ones (through the spill buffer).
