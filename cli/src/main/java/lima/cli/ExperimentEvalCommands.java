@@ -73,7 +73,7 @@ final class ExperimentEvalCommands {
       var r = PerplexityEval.run(Checkpoints.parse(models), data, scorer, quality, boot.replicates, run.toRunOptions());
       List<String> parts = new ArrayList<>();
       for (var row : r.rows()) parts.add(String.format(Locale.ROOT, "%s %.3f", row.model(), row.perplexity().estimate()));
-      spec.commandLine().getOut().printf("perplexity over %d dev conversations: %s -> %s%n", r.conversations(), String.join("; ", parts), run.out);
+      spec.commandLine().getOut().printf("perplexity over %d dev conversations: %s -> %s%n", r.conversations(), String.join("; ", parts), run.out());
       return 0;
     }
   }
@@ -173,13 +173,13 @@ final class ExperimentEvalCommands {
           } else {
             String key = userKeyEnv == null ? null : JudgeMixin.env.apply(userKeyEnv);
             var o = lima.eval.judge.JudgeOptions.of(userUrl, userModel, key);
-            java.nio.file.Files.createDirectories(run.out);
-            try (var u = DialogueRun.fromModel(o, run.out.resolve("user-cache.jsonl"), userTemperature)) {
+            java.nio.file.Files.createDirectories(run.out());
+            try (var u = DialogueRun.fromModel(o, run.out().resolve("user-cache.jsonl"), userTemperature)) {
               r = DialogueRun.run(openings, turns, a, u, "model:" + userModel, n, run.toRunOptions());
             }
           }
         }
-        spec.commandLine().getOut().printf("%d conversations, %d assistant turns (%d ended early: no user turn or context full) -> %s%n", r.conversations(), r.assistantTurns(), r.endedEarly(), run.out);
+        spec.commandLine().getOut().printf("%d conversations, %d assistant turns (%d ended early: no user turn or context full) -> %s%n", r.conversations(), r.assistantTurns(), r.endedEarly(), run.out());
         return 0;
       }
     }
@@ -195,7 +195,7 @@ final class ExperimentEvalCommands {
       @Override
       public Integer call() throws Exception {
         var r = DialogueReport.judge(runs, judge.options(run.seed), judge.cache, judge.threshold(), boot.replicates, run.toRunOptions());
-        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out);
+        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out());
         return 0;
       }
     }
@@ -212,7 +212,7 @@ final class ExperimentEvalCommands {
       @Override
       public Integer call() throws Exception {
         var r = DialogueReport.rate(sheets, prompts, boot.replicates, run.toRunOptions());
-        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out);
+        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out());
         return 0;
       }
     }

@@ -7,15 +7,14 @@ import lima.core.ExitCodes;
 import lima.core.RunDir;
 import lima.core.RunResult;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every command that writes a run folder shares. */
 public final class RunOptions {
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder (refused when not empty, unless --force).")
-  public Path out;
+  @Mixin OutFolderOptions folder;
 
-  @Option(names = "--force", description = "Overwrite an existing non-empty output folder.")
-  public boolean force;
+  @Mixin RecordRunOptions records;
 
   @Option(names = "--if-changed", description = "Cron mode: exit 0 without work when OUT holds a finished run with the same inputs and configuration; otherwise redo it (implies --force).")
   public boolean ifChanged;
@@ -26,15 +25,16 @@ public final class RunOptions {
   @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0 = one per core. Output does not depend on it.")
   public int threads;
 
-  @Option(names = "--max-errors", defaultValue = "-1", description = "Stop after this many malformed input records (-1: never; default ${DEFAULT-VALUE}).")
-  public long maxErrors;
-
   public int threads() {
     return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 
+  public Path out() {
+    return folder.out;
+  }
+
   public RunDir.Options toRunOptions() {
-    return new RunDir.Options(out, force || ifChanged, seed, maxErrors);
+    return new RunDir.Options(folder.out, folder.force || ifChanged, seed, records.maxErrors);
   }
 
   /**
