@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code lima curate authored}: hand-written examples, validated, as LIMA examples (source "authors"). */
 @Command(
@@ -32,11 +31,9 @@ public final class AuthoredCommand implements Callable<Integer> {
   @Option(names = "--marker", paramLabel = "REGEX", description = "An extra template-marker pattern that makes an example invalid (repeatable; searched outside code).")
   List<String> markers = new ArrayList<>();
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     AuthoredCurator.Result r = AuthoredCurator.run(new AuthoredCurator.Config(markers), files, run.toRunOptions(), run.ifChanged);
-    return RunOptions.report(spec, r, () -> String.format(Locale.ROOT, "kept %,d of %,d authored examples (%,d invalid) -> %s", r.kept(), r.read(), r.rejected(), r.out()));
+    return run.report(r, () -> String.format(Locale.ROOT, "kept %,d of %,d authored examples (%,d invalid) -> %s", r.kept(), r.read(), r.rejected(), r.out()));
   }
 }

@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code lima curate dedup}: exact and MinHash near-duplicate removal, optional decontamination. */
 @Command(
@@ -54,14 +53,11 @@ public final class DedupCommand implements Callable<Integer> {
   @Option(names = "--verify-z", defaultValue = "1.645", description = "Accept candidate pairs down to threshold - z standard errors of the MinHash estimate (default ${DEFAULT-VALUE}: 95%% recall at the threshold; 0 = cut exactly at it).")
   double verifyZ;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     DedupConfig cfg = new DedupConfig(threshold, DedupConfig.Field.parse(field), DedupConfig.KeepRule.parse(keep), numHashes, shingle, bands, contaminationThreshold, verifyZ);
     Dedup.Result r = Dedup.run(cfg, inputs, decontaminate, run.toRunOptions(), run.threads(), run.ifChanged);
-    return RunOptions.report(
-        spec,
+    return run.report(
         r,
         () ->
             String.format(

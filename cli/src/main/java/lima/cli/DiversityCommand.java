@@ -25,8 +25,8 @@ public final class DiversityCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var r = Diversity.run(file, run.toRunOptions(), run.threads(), run.ifChanged);
     var out = spec.commandLine().getOut();
-    if (r == null) out.printf("up to date: %s%n", run.out);
-    else out.printf("%,d examples, mean prompt similarity %.4f, %,d duplicate clusters -> %s%n", r.count(), r.meanSimilarity(), r.duplicateClusters(), run.out);
+    if (r == null) out.printf("up to date: %s%n", run.out());
+    else out.printf("%,d examples, mean prompt similarity %.4f, %,d duplicate clusters -> %s%n", r.count(), r.meanSimilarity(), r.duplicateClusters(), run.out());
     out.flush();
     return 0;
   }

@@ -83,7 +83,7 @@ public final class EvalCommand implements Runnable {
       var r = PairwiseEval.run(c, run.toRunOptions());
       String shares = r.labelled() == 0 ? lima.eval.ReportWriter.NO_JUDGMENTS : "win " + pct(r.row().win()) + ", tie " + pct(r.row().tie()) + ", loss " + pct(r.row().loss());
       spec.commandLine().getOut().printf("%s vs %s: %s over %d prompts (%d missing, %d unparseable answers, %d requests sent, %d from cache) -> %s%n",
-          r.row().a(), r.row().b(), shares, r.labelled(), r.missing(), r.unparseable(), r.sent(), r.cacheHits(), run.out);
+          r.row().a(), r.row().b(), shares, r.labelled(), r.missing(), r.unparseable(), r.sent(), r.cacheHits(), run.out());
       return 0;
     }
   }
@@ -132,7 +132,7 @@ public final class EvalCommand implements Runnable {
       @Override
       public Integer call() throws Exception {
         var r = RaterSheet.importSheets(sheets, key, run.toRunOptions(), boot.replicates);
-        spec.commandLine().getOut().printf("%d labels from %d raters %s (%d rows unlabelled) -> %s%n", r.labels(), r.raters().size(), r.raters(), r.unlabelled(), run.out);
+        spec.commandLine().getOut().printf("%d labels from %d raters %s (%d rows unlabelled) -> %s%n", r.labels(), r.raters().size(), r.raters(), r.unlabelled(), run.out());
         return 0;
       }
     }
@@ -152,7 +152,7 @@ public final class EvalCommand implements Runnable {
       List<String> parts = new ArrayList<>();
       for (Report.AgreementRow row : r.report().agreement()) parts.add(row.rater1() + "/" + row.rater2() + " " + pct(row.agreement()) + " n=" + row.n());
       if (parts.isEmpty()) parts.add(lima.eval.ReportWriter.NO_JUDGMENTS + " (no two raters labelled a prompt in common)");
-      spec.commandLine().getOut().printf("agreement of %d raters: %s -> %s%n", r.raters().size(), String.join("; ", parts), run.out);
+      spec.commandLine().getOut().printf("agreement of %d raters: %s -> %s%n", r.raters().size(), String.join("; ", parts), run.out());
       return 0;
     }
   }
@@ -222,7 +222,7 @@ public final class EvalCommand implements Runnable {
       List<String> parts = new ArrayList<>();
       for (var row : r.report().likert()) parts.add(row.model() + " " + lima.eval.ReportWriter.mean(row.mean()));
       if (parts.isEmpty()) parts.add(lima.eval.ReportWriter.NO_JUDGMENTS);
-      spec.commandLine().getOut().printf("helpfulness: %s (%d answers: %d requests sent, %d from cache; %d unparseable) -> %s%n", String.join("; ", parts), r.requests(), r.sent(), r.cacheHits(), r.unparseable(), run.out);
+      spec.commandLine().getOut().printf("helpfulness: %s (%d answers: %d requests sent, %d from cache; %d unparseable) -> %s%n", String.join("; ", parts), r.requests(), r.sent(), r.cacheHits(), r.unparseable(), run.out());
       return 0;
     }
   }
@@ -230,30 +230,18 @@ public final class EvalCommand implements Runnable {
   /** {@code lima eval report}. */
   @Command(name = "report", mixinStandardHelpOptions = true, description = "Gather the reports of several eval runs into one table (md + json + charts).")
   static final class ReportCmd implements Callable<Integer> {
-    @Mixin ReportOptions run;
+    @Mixin OutFolderOptions run;
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Eval output folders (each with report.json).") List<Path> dirs;
     @Option(names = "--title", defaultValue = "lima evaluation", description = "Report title (default ${DEFAULT-VALUE}).") String title;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      Report r = EvalReport.run(dirs, title, run.toRunOptions());
+      // only finished reports are gathered: nothing random, no input records
+      Report r = EvalReport.run(dirs, title, new lima.core.RunDir.Options(run.out, run.force, 0, -1));
       spec.commandLine().getOut().printf("report of %d runs: %d pairwise, %d absolute, %d likert, %d agreement rows -> %s%n",
           dirs.size(), r.pairwise().size(), r.absolute().size(), r.likert().size(), r.agreement().size(), run.out);
       return 0;
-    }
-  }
-
-  /** {@code eval report} only gathers finished reports: nothing random, no input records. */
-  static final class ReportOptions {
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder (refused when not empty, unless --force).")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite an existing non-empty output folder.")
-    boolean force;
-
-    lima.core.RunDir.Options toRunOptions() {
-      return new lima.core.RunDir.Options(out, force, 0, -1);
     }
   }
 

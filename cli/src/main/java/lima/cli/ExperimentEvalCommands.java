@@ -32,25 +32,12 @@ import picocli.CommandLine.Option;
 final class ExperimentEvalCommands {
   private ExperimentEvalCommands() {}
 
-  /** Device and precision of the model commands. */
-  static final class DeviceOptions {
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float16|auto", description = "Inference precision (default: ${DEFAULT-VALUE}).")
-    String dtype;
-
-    Placement placement() {
-      return Placement.parse(device, dtype);
-    }
-  }
-
   /** {@code lima eval perplexity}. */
   @Command(name = "perplexity", mixinStandardHelpOptions = true, description = "Perplexity over the assistant tokens of a dev set, per checkpoint (paper appendix B, Figure 9): JSON, table and chart.")
   static final class PerplexityCmd implements Callable<Integer> {
     @Mixin RunOptions run;
     @Mixin JudgeMixin.BootstrapOption boot;
-    @Mixin DeviceOptions dev;
+    @Mixin PlacementOptions dev;
 
     @Option(names = "--model", required = true, arity = "1..*", paramLabel = "[NAME=]DIR", description = "Model folders (e.g. RUN/epoch-1 ... RUN/epoch-15); an epoch-K folder is plotted at epoch K.")
     List<String> models;
@@ -73,7 +60,7 @@ final class ExperimentEvalCommands {
       var r = PerplexityEval.run(Checkpoints.parse(models), data, scorer, quality, boot.replicates, run.toRunOptions());
       List<String> parts = new ArrayList<>();
       for (var row : r.rows()) parts.add(String.format(Locale.ROOT, "%s %.3f", row.model(), row.perplexity().estimate()));
-      spec.commandLine().getOut().printf("perplexity over %d dev conversations: %s -> %s%n", r.conversations(), String.join("; ", parts), run.out);
+      spec.commandLine().getOut().printf("perplexity over %d dev conversations: %s -> %s%n", r.conversations(), String.join("; ", parts), run.out());
       return 0;
     }
   }
@@ -102,7 +89,7 @@ final class ExperimentEvalCommands {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of generation, judge samples and bootstrap (default ${DEFAULT-VALUE}).") long seed;
     @Mixin JudgeMixin judge;
     @Mixin JudgeMixin.BootstrapOption boot;
-    @Mixin DeviceOptions dev;
+    @Mixin PlacementOptions dev;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -141,7 +128,7 @@ final class ExperimentEvalCommands {
         "Writes dialogues.jsonl, per-turn turns.prompts.jsonl / turns.responses.jsonl and a blank rating sheet sheet.csv."})
     static final class Run implements Callable<Integer> {
       @Mixin RunOptions run;
-      @Mixin DeviceOptions dev;
+      @Mixin PlacementOptions dev;
       @Option(names = "--model", required = true, paramLabel = "DIR", description = "The assistant model folder.") Path model;
       @Option(names = "--openings", required = true, paramLabel = "FILE", description = "Opening prompts (examples.jsonl / LIMA test format; the first turn of each record).") Path openings;
       @Option(names = "--turns", defaultValue = "3", description = "Assistant turns per conversation (default ${DEFAULT-VALUE}).") int turns;
@@ -173,13 +160,13 @@ final class ExperimentEvalCommands {
           } else {
             String key = userKeyEnv == null ? null : JudgeMixin.env.apply(userKeyEnv);
             var o = lima.eval.judge.JudgeOptions.of(userUrl, userModel, key);
-            java.nio.file.Files.createDirectories(run.out);
-            try (var u = DialogueRun.fromModel(o, run.out.resolve("user-cache.jsonl"), userTemperature)) {
+            java.nio.file.Files.createDirectories(run.out());
+            try (var u = DialogueRun.fromModel(o, run.out().resolve("user-cache.jsonl"), userTemperature)) {
               r = DialogueRun.run(openings, turns, a, u, "model:" + userModel, n, run.toRunOptions());
             }
           }
         }
-        spec.commandLine().getOut().printf("%d conversations, %d assistant turns (%d ended early: no user turn or context full) -> %s%n", r.conversations(), r.assistantTurns(), r.endedEarly(), run.out);
+        spec.commandLine().getOut().printf("%d conversations, %d assistant turns (%d ended early: no user turn or context full) -> %s%n", r.conversations(), r.assistantTurns(), r.endedEarly(), run.out());
         return 0;
       }
     }
@@ -195,7 +182,7 @@ final class ExperimentEvalCommands {
       @Override
       public Integer call() throws Exception {
         var r = DialogueReport.judge(runs, judge.options(run.seed), judge.cache, judge.threshold(), boot.replicates, run.toRunOptions());
-        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out);
+        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out());
         return 0;
       }
     }
@@ -212,7 +199,7 @@ final class ExperimentEvalCommands {
       @Override
       public Integer call() throws Exception {
         var r = DialogueReport.rate(sheets, prompts, boot.replicates, run.toRunOptions());
-        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out);
+        spec.commandLine().getOut().printf("%s -> %s%n", summary(r), run.out());
         return 0;
       }
     }

@@ -10,9 +10,9 @@ import lima.train.generate.GenerateOptions;
 import lima.train.generate.Generation;
 import lima.train.generate.Generator;
 import lima.train.generate.PromptRun;
-import lima.train.model.Placement;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lima generate}: completions from a LLaMA model folder, one prompt or a whole prompt file. */
@@ -57,11 +57,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--raw", description = "No chat layout: the prompt is BOS + text, continued as plain text.")
   boolean raw;
 
-  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu", description = "Where the model runs; gpu needs a build with the CUDA native library (mvn -Pcuda, see docs/model.md) (default: ${DEFAULT-VALUE}).")
-  String device;
-
-  @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float16|auto", description = "Inference precision of weights, activations and KV cache; RMSNorm statistics, softmax and logits stay fp32. auto = float16 on gpu, float32 on cpu (default: ${DEFAULT-VALUE}).")
-  String dtype;
+  @Mixin PlacementOptions dev;
 
   @Option(names = "--batch", paramLabel = "N", description = "With --prompts: answer N prompts at once in one decoding loop; answers do not depend on N (default: as many as memory holds, at most 16).")
   Integer batch;
@@ -81,10 +77,9 @@ public final class GenerateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    Placement placement = Placement.parse(device, dtype);
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Generator g = Generator.open(model, placement)) {
+    try (Generator g = Generator.open(model, dev.placement())) {
       if (prompt != null) {
         Generation gen = g.generate(prompt, options, (id, delta) -> {
           o.print(delta);

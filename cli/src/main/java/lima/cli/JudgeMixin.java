@@ -51,7 +51,12 @@ public final class JudgeMixin {
 
   JudgeOptions options(long seed) {
     String key = apiKeyEnv == null ? null : env.apply(apiKeyEnv);
-    return new JudgeOptions(url, model, key, concurrency, rpm, Duration.ofMillis((long) (timeoutSeconds * 1000)), retries, Duration.ofMillis((long) (backoffSeconds * 1000)), Duration.ofMillis((long) (maxBackoffSeconds * 1000)), maxTokens, seed);
+    return new JudgeOptions(url, model, key, concurrency, rpm, seconds(timeoutSeconds), retries, seconds(backoffSeconds), seconds(maxBackoffSeconds), maxTokens, seed);
+  }
+
+  /** A {@code SECONDS} option as a duration, to the millisecond (truncated). */
+  private static Duration seconds(double s) {
+    return Duration.ofMillis((long) (s * 1000));
   }
 
   Threshold threshold() {

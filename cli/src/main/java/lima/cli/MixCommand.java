@@ -7,7 +7,6 @@ import lima.curate.mix.Mix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code lima curate mix}: the final train/dev/test split from curated sources, by a recipe. */
 @Command(
@@ -35,13 +34,10 @@ public final class MixCommand implements Callable<Integer> {
   @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer.model, tokenizer.json or a model folder: adds token counts to the data card's Table 1.")
   Path tokenizer;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     Mix.Result r = Mix.run(new Mix.Options(recipe, inputs, strict, run.threads(), run.ifChanged, allowMissing, tokenizer, tokenizer == null ? null : TokenCounters.open(tokenizer)), run.toRunOptions());
-    return RunOptions.report(
-        spec,
+    return run.report(
         r,
         () ->
             String.format(

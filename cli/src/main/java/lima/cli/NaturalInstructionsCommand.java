@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code lima curate natural-instructions}: one seeded instance per generation task. */
 @Command(
@@ -43,13 +42,11 @@ public final class NaturalInstructionsCommand implements Callable<Integer> {
   @Option(names = "--exclude-tasks", paramLabel = "FILE", description = "Task names to leave out, one per line (e.g. splits/default/test_tasks.txt of the repository).")
   Path excludeTasks;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     var exclude = excludeTasks == null ? java.util.Set.<String>of() : NiCurator.readTaskList(excludeTasks);
     var c = new NiCurator.Config(count, categories, !allLanguages, maxPromptChars, maxResponseChars, run.threads(), exclude);
     NiCurator.Result r = NiCurator.run(c, dirs, run.toRunOptions(), run.ifChanged);
-    return RunOptions.report(spec, r, () -> String.format(Locale.ROOT, "kept %,d of %,d eligible tasks (%,d tasks read) -> %s", r.kept(), r.eligible(), r.tasks(), r.out()));
+    return run.report(r, () -> String.format(Locale.ROOT, "kept %,d of %,d eligible tasks (%,d tasks read) -> %s", r.kept(), r.eligible(), r.tasks(), r.out()));
   }
 }

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code lima curate reddit}: Pushshift dumps to prompt/story pairs or test prompts. */
 @Command(
@@ -57,8 +56,6 @@ public final class RedditCommand implements Callable<Integer> {
   @Option(names = "--source", paramLabel = "NAME", description = "The examples' source field (default: the subreddit in lower case, e.g. writingprompts, askreddit).")
   String source;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     RedditCurator.Config d = promptsOnly ? RedditCurator.Config.testPrompts(subreddit) : RedditCurator.Config.writingPrompts(subreddit);
@@ -75,8 +72,7 @@ public final class RedditCommand implements Callable<Integer> {
             promptsOnly ? 0 : minCommentScore,
             source);
     RedditCurator.Result r = RedditCurator.run(c, files, run.toRunOptions(), run.ifChanged);
-    return RunOptions.report(
-        spec,
+    return run.report(
         r,
         () ->
             String.format(

@@ -7,15 +7,17 @@ import lima.core.ExitCodes;
 import lima.core.RunDir;
 import lima.core.RunResult;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every command that writes a run folder shares. */
 public final class RunOptions {
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder (refused when not empty, unless --force).")
-  public Path out;
+  @Mixin OutFolderOptions folder;
 
-  @Option(names = "--force", description = "Overwrite an existing non-empty output folder.")
-  public boolean force;
+  @Mixin RecordRunOptions records;
+
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
   @Option(names = "--if-changed", description = "Cron mode: exit 0 without work when OUT holds a finished run with the same inputs and configuration; otherwise redo it (implies --force).")
   public boolean ifChanged;
@@ -26,24 +28,25 @@ public final class RunOptions {
   @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0 = one per core. Output does not depend on it.")
   public int threads;
 
-  @Option(names = "--max-errors", defaultValue = "-1", description = "Stop after this many malformed input records (-1: never; default ${DEFAULT-VALUE}).")
-  public long maxErrors;
-
   public int threads() {
     return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 
+  public Path out() {
+    return folder.out;
+  }
+
   public RunDir.Options toRunOptions() {
-    return new RunDir.Options(out, force || ifChanged, seed, maxErrors);
+    return new RunDir.Options(folder.out, folder.force || ifChanged, seed, records.maxErrors);
   }
 
   /**
    * The end of every stage command: {@code up to date: OUT} under {@code --if-changed}, else the
    * command's one summary line; a shortfall adds one warning line on stderr and gives exit code
-   * {@link ExitCodes#PARTIAL}.
+   * {@link ExitCodes#PARTIAL}. Printed on the streams of the command these options are mixed into.
    */
-  public static int report(CommandSpec spec, RunResult r, Supplier<String> summary) {
-    PrintWriter out = spec.commandLine().getOut();
+  public int report(RunResult r, Supplier<String> summary) {
+    PrintWriter out = mixee.commandLine().getOut();
     if (r.upToDate()) {
       out.println("up to date: " + r.out());
       out.flush();
@@ -52,7 +55,7 @@ public final class RunOptions {
     out.println(summary.get());
     out.flush();
     if (r.shortfall() == null) return ExitCodes.OK;
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = mixee.commandLine().getErr();
     err.println("warning: partial result: " + r.shortfall() + " (exit code " + ExitCodes.PARTIAL + ")");
     err.flush();
     return ExitCodes.PARTIAL;

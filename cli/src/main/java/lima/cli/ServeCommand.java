@@ -10,11 +10,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import lima.core.UserException;
 import lima.train.generate.GenerateOptions;
-import lima.train.model.Placement;
 import lima.train.serve.OpenAiServer;
 import lima.train.serve.ServeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lima serve}: an OpenAI-compatible HTTP server over a model folder, until SIGTERM / Ctrl-C. */
@@ -77,11 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No per-request log lines on stderr.")
   boolean quiet;
 
-  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu", description = "Where the model runs; gpu needs a build with the CUDA native library (mvn -Pcuda, see docs/model.md) (default: ${DEFAULT-VALUE}).")
-  String device;
-
-  @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float16|auto", description = "Inference precision of weights, activations and KV cache; RMSNorm statistics, softmax and logits stay fp32. auto = float16 on gpu, float32 on cpu (default: ${DEFAULT-VALUE}).")
-  String dtype;
+  @Mixin PlacementOptions dev;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -100,7 +96,6 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    Placement placement = Placement.parse(device, dtype);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     OpenAiServer s;
@@ -110,7 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
           err.println(line);
           err.flush();
         }
-      }, placement);
+      }, dev.placement());
     } catch (BindException e) {
       throw new UserException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
     }

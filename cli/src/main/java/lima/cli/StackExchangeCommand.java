@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code lima curate stackexchange}: LIMA-style pairs from Stack Exchange dumps (docs/curate-stackexchange.md). */
 @Command(
@@ -77,8 +76,6 @@ public final class StackExchangeCommand implements Callable<Integer> {
   @Option(names = "--dialogues", paramLabel = "N", defaultValue = "-1", description = "Write multi-turn chains instead of pairs: question, top answer, then the asker/answerer comment thread under the answer (Comments.xml); N longest chains, 0 = all (paper section 6).")
   int dialogues;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws IOException {
     StackExchangeConfig cfg;
@@ -108,8 +105,7 @@ public final class StackExchangeCommand implements Callable<Integer> {
       throw new UserException(e.getMessage());
     }
     var r = StackExchangeCurator.run(cfg, mode, dumps, run.toRunOptions(), run.ifChanged);
-    return RunOptions.report(
-        spec,
+    return run.report(
         r,
         () -> String.format(Locale.ROOT, "kept %,d of %,d pairs (%,d rows, %,d bad) -> wrote %,d examples to %s", r.passed(), r.pairs(), r.rows(), r.badRecords(), r.written(), r.out()));
   }

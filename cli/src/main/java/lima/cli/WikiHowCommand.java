@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code lima curate wikihow}: wikiHow articles to LIMA examples, sampled category-first. */
 @Command(
@@ -46,13 +45,11 @@ public final class WikiHowCommand implements Callable<Integer> {
   @Option(names = "--clusters", defaultValue = "19", description = "Title clusters used as strata when no input has categories (default ${DEFAULT-VALUE}).")
   int clusters;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     var c = new WikiHowCurator.Config(count, prune, minChars, maxChars, categoryMap, clusters, run.threads());
     RunDir.Options o = run.toRunOptions();
     WikiHowCurator.Result r = WikiHowCurator.run(c, files, o, run.ifChanged);
-    return RunOptions.report(spec, r, () -> String.format(Locale.ROOT, "kept %,d of %,d articles (stratified by %s) -> %s", r.kept(), r.articles(), r.stratifiedBy(), r.out()));
+    return run.report(r, () -> String.format(Locale.ROOT, "kept %,d of %,d articles (stratified by %s) -> %s", r.kept(), r.articles(), r.stratifiedBy(), r.out()));
   }
 }
