@@ -43,6 +43,11 @@ public sealed interface Verdict {
     return new Drop(reason, value, null);
   }
 
+  /** A drop with what a search found (a matched word, a phrase) when it found something; keep when {@code found} is null. */
+  static Verdict dropIfFound(String reason, Object found) {
+    return found != null ? drop(reason, found) : KEEP;
+  }
+
   default boolean kept() {
     return this instanceof Keep;
   }

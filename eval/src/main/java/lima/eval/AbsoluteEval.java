@@ -49,9 +49,7 @@ public final class AbsoluteEval {
     String failure = null;
     Result result;
     try (RunDir run = RunDir.open(o)) {
-      run.input(prompts);
-      for (Responses m : models) run.input(m.file());
-      run.config("judge", PairwiseEval.judgeConfig(j)).config("judge_prompt", JudgePrompts.ABSOLUTE.describe());
+      PairwiseEval.recordRatingInputs(run, prompts, models, j, JudgePrompts.ABSOLUTE);
       run.config("max_unparseable", maxUnparseable.text()).config("bootstrap", bootstrap);
       List<String[]> keys = new ArrayList<>();
       List<ObjectNode> bodies = new ArrayList<>();

@@ -40,20 +40,10 @@ public final class Charts {
   /** Figure 1: one stacked bar per row, win (left) / tie / loss (right), shares in percent. */
   public static XYChart winTieLoss(String title, List<Report.WtlRow> rows) {
     int n = rows.size();
-    int height = 140 + 70 * n;
-    XYChart c = new XYChartBuilder().width(900).height(height).title(title).xAxisTitle("share of prompts (%)").build();
+    XYChart c = percentRows(title, "share of prompts (%)", n);
     var s = c.getStyler();
     s.setLegendPosition(Styler.LegendPosition.OutsideS);
     s.setLegendLayout(Styler.LegendLayout.Horizontal);
-    s.setChartBackgroundColor(Color.WHITE);
-    s.setPlotGridLinesVisible(false);
-    s.setXAxisMin(0.0);
-    s.setXAxisMax(100.0);
-    s.setYAxisMin(-0.6);
-    s.setYAxisMax(n - 0.2);
-    s.setYAxisTicksVisible(false);
-    s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    s.setAnnotationTextFontColor(Color.BLACK);
     String[] names = {"A wins", "tie", "A loses"};
     Color[] colors = {WIN, TIE, LOSS};
     float thickness = Math.max(18f, Math.min(40f, 300f / Math.max(1, n)));
@@ -174,18 +164,8 @@ public final class Charts {
    */
   public static XYChart agreement(String title, List<Report.AgreementRow> rows) {
     int n = rows.size();
-    XYChart c = new XYChartBuilder().width(900).height(140 + 70 * n).title(title).xAxisTitle("tie-discounted agreement (%), with 95% interval").build();
-    var s = c.getStyler();
-    s.setChartBackgroundColor(Color.WHITE);
-    s.setLegendVisible(false);
-    s.setPlotGridLinesVisible(false);
-    s.setXAxisMin(0.0);
-    s.setXAxisMax(100.0);
-    s.setYAxisMin(-0.6);
-    s.setYAxisMax(n - 0.2);
-    s.setYAxisTicksVisible(false);
-    s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    s.setAnnotationTextFontColor(Color.BLACK);
+    XYChart c = percentRows(title, "tie-discounted agreement (%), with 95% interval", n);
+    c.getStyler().setLegendVisible(false);
     float thickness = Math.max(14f, Math.min(30f, 240f / Math.max(1, n)));
     for (int i = 0; i < n; i++) {
       Report.AgreementRow r = rows.get(i);
@@ -200,6 +180,25 @@ public final class Charts {
       whisker(c, "ci " + i, 100 * r.agreement().lo(), 100 * r.agreement().hi(), y, y);
     }
     if (c.getSeriesMap().isEmpty()) c.addSeries("none", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
+    return c;
+  }
+
+  /**
+   * The frame of a chart of {@code n} horizontal rows on a 0-100% axis (Figure 1, agreement): 900 pixels
+   * wide, 70 per row, no grid, no y ticks (each row is labelled by an annotation above its bar).
+   */
+  private static XYChart percentRows(String title, String xAxisTitle, int n) {
+    XYChart c = new XYChartBuilder().width(900).height(140 + 70 * n).title(title).xAxisTitle(xAxisTitle).build();
+    var s = c.getStyler();
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotGridLinesVisible(false);
+    s.setXAxisMin(0.0);
+    s.setXAxisMax(100.0);
+    s.setYAxisMin(-0.6);
+    s.setYAxisMax(n - 0.2);
+    s.setYAxisTicksVisible(false);
+    s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    s.setAnnotationTextFontColor(Color.BLACK);
     return c;
   }
 

@@ -46,9 +46,7 @@ public final class LikertEval {
     String failure = null;
     Result result;
     try (RunDir run = RunDir.open(o)) {
-      run.input(prompts);
-      for (Responses m : models) run.input(m.file());
-      run.config("judge", PairwiseEval.judgeConfig(j)).config("judge_prompt", JudgePrompts.LIKERT.describe());
+      PairwiseEval.recordRatingInputs(run, prompts, models, j, JudgePrompts.LIKERT);
       run.config("samples", samples).config("temperature", temperature).config("max_unparseable", maxUnparseable.text()).config("bootstrap", bootstrap);
       List<Object[]> keys = new ArrayList<>();
       List<ObjectNode> bodies = new ArrayList<>();

@@ -14,6 +14,7 @@ import lima.core.RunDir;
 import lima.core.UserException;
 import lima.eval.judge.ChatClient;
 import lima.eval.judge.JudgeOptions;
+import lima.eval.judge.JudgePrompt;
 import lima.eval.judge.JudgePrompts;
 import lima.eval.judge.JudgeRunner;
 import lima.eval.judge.VerdictParser;
@@ -215,6 +216,16 @@ public final class PairwiseEval {
     m.put("backoff_ms", j.backoff().toMillis());
     m.put("max_tokens", j.maxTokens());
     return m;
+  }
+
+  /**
+   * What a rating run (absolute, likert) records before it asks: the prompts and every model's responses as
+   * inputs, the judge's settings and the judge prompt's id and hash.
+   */
+  static void recordRatingInputs(RunDir run, Path prompts, List<Responses> models, JudgeOptions j, JudgePrompt prompt) {
+    run.input(prompts);
+    for (Responses m : models) run.input(m.file());
+    run.config("judge", judgeConfig(j)).config("judge_prompt", prompt.describe());
   }
 
   private static void config(RunDir run, Config c, Responses a, Responses b) {

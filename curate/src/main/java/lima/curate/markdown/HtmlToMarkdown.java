@@ -912,24 +912,9 @@ public final class HtmlToMarkdown {
      * text are read.
      */
     private static boolean isBareUrl(Element a) {
-      StringBuilder sb = new StringBuilder();
-      NodeTraversor.filter(
-          new NodeFilter() {
-            @Override
-            public FilterResult head(Node node, int depth) {
-              if (node instanceof TextNode t) sb.append(t.getWholeText());
-              else if (node instanceof Element e && DROPPED.contains(e.normalName())) return FilterResult.SKIP_ENTIRELY;
-              return sb.length() > MAX_URL_TEXT ? FilterResult.STOP : FilterResult.CONTINUE;
-            }
-
-            @Override
-            public FilterResult tail(Node node, int depth) {
-              return FilterResult.CONTINUE;
-            }
-          },
-          a);
-      if (sb.length() > MAX_URL_TEXT) return false;
-      String t = sb.toString().strip();
+      String text = rawText(a, false, MAX_URL_TEXT);
+      if (text.length() > MAX_URL_TEXT) return false;
+      String t = text.strip();
       for (int i = 0; i < t.length(); i++) if (isSpace(t.charAt(i))) return false;
       String lower = t.toLowerCase(Locale.ROOT);
       for (String prefix : new String[] {"http://", "https://", "ftp://", "www."})
@@ -1049,6 +1034,15 @@ public final class HtmlToMarkdown {
 
     /** The text of a code element exactly as written: text nodes as they are, {@code <br>} as a newline. */
     private static String collectCode(Element el) {
+      return rawText(el, true, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The text nodes under {@code el} as they are (no whitespace folding), {@link #DROPPED} elements left
+     * out, {@code <br>} as a newline when {@code brAsNewline}; reading stops once more than {@code limit}
+     * characters are collected (the result is then longer than {@code limit}).
+     */
+    private static String rawText(Element el, boolean brAsNewline, int limit) {
       StringBuilder sb = new StringBuilder();
       NodeTraversor.filter(
           new NodeFilter() {
@@ -1056,10 +1050,10 @@ public final class HtmlToMarkdown {
             public FilterResult head(Node node, int depth) {
               if (node instanceof TextNode t) sb.append(t.getWholeText());
               else if (node instanceof Element e) {
-                if (e.normalName().equals("br")) sb.append('\n');
+                if (brAsNewline && e.normalName().equals("br")) sb.append('\n');
                 else if (DROPPED.contains(e.normalName())) return FilterResult.SKIP_ENTIRELY;
               }
-              return FilterResult.CONTINUE;
+              return sb.length() > limit ? FilterResult.STOP : FilterResult.CONTINUE;
             }
 
             @Override

@@ -20,7 +20,6 @@ public record SelfContainedQuestionFilter() implements RedditFilter {
     String body = c.thing().selftext() == null ? "" : c.thing().selftext().strip();
     if (!body.isEmpty()) return Verdict.drop("has_body", body.length(), 0);
     if (!c.text().endsWith("?")) return Verdict.drop("not_a_question");
-    String ref = RedditFilters.refersOut(c.text());
-    return ref != null ? Verdict.drop("depends_on_context", ref) : Verdict.KEEP;
+    return Verdict.dropIfFound("depends_on_context", RedditFilters.refersOut(c.text()));
   }
 }

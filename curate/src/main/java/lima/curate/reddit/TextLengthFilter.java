@@ -1,5 +1,6 @@
 package lima.curate.reddit;
 
+import lima.core.LengthBounds;
 import lima.core.Verdict;
 
 /**
@@ -13,14 +14,11 @@ public record TextLengthFilter(String name, int min, int max) implements RedditF
 
   public TextLengthFilter {
     if (!name.equals(PROMPT) && !name.equals(STORY)) throw new IllegalArgumentException("a length filter is " + PROMPT + " or " + STORY + ", not " + name);
-    if (min < 0 || max < min) throw new IllegalArgumentException("bad " + name + " bounds: " + min + ".." + max);
+    LengthBounds.require(min, max, "bad " + name + " bounds: " + min + ".." + max);
   }
 
   @Override
   public Verdict test(Candidate c) {
-    int n = c.text().length();
-    if (n < min) return Verdict.drop("too_short", n, min);
-    if (n > max) return Verdict.drop("too_long", n, max);
-    return Verdict.KEEP;
+    return LengthBounds.check(c.text().length(), min, max);
   }
 }

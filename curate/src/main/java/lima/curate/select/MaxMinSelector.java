@@ -1,10 +1,8 @@
 package lima.curate.select;
 
-import java.util.ArrayList;
 import java.util.List;
 import lima.core.Example;
 import lima.curate.diversity.DiverseSelection;
-import lima.curate.diversity.TfIdfVectors;
 
 /** {@code max-min}: greedy farthest-point selection over TF-IDF vectors of the prompts (the most diverse {@code k}). */
 public record MaxMinSelector() implements Selector {
@@ -17,7 +15,6 @@ public record MaxMinSelector() implements Selector {
 
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
-    if (Selector.limit(k, pool) == 0) return new ArrayList<>();
-    return Selector.at(pool, DiverseSelection.maxMin(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), Selector.limit(k, pool), 0));
+    return Selector.byPromptVectors(pool, k, (prompts, n) -> DiverseSelection.maxMin(prompts, n, 0));
   }
 }

@@ -1,11 +1,9 @@
 package lima.curate.select;
 
-import java.util.ArrayList;
 import java.util.List;
 import lima.core.Example;
 import lima.curate.dedup.DedupConfig;
 import lima.curate.diversity.DiverseSelection;
-import lima.curate.diversity.TfIdfVectors;
 
 /**
  * {@code mmr}: maximal marginal relevance over TF-IDF vectors of the prompts, trading quality (the
@@ -26,8 +24,9 @@ public record MmrSelector(double lambda) implements Selector {
 
   @Override
   public List<Example> select(List<Example> pool, int k, long seed, String stream) {
-    if (Selector.limit(k, pool) == 0) return new ArrayList<>();
-    double[] relevance = DiverseSelection.minMaxScale(pool.stream().mapToDouble(DedupConfig::score).toArray());
-    return Selector.at(pool, DiverseSelection.mmr(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), relevance, Selector.limit(k, pool), lambda));
+    return Selector.byPromptVectors(pool, k, (prompts, n) -> {
+      double[] relevance = DiverseSelection.minMaxScale(pool.stream().mapToDouble(DedupConfig::score).toArray());
+      return DiverseSelection.mmr(prompts, relevance, n, lambda);
+    });
   }
 }

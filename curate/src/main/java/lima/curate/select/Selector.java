@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import lima.core.Example;
+import lima.curate.diversity.TfIdfVectors;
 
 /**
  * One sampling rule: takes up to {@code k} examples from a pool of eligible ones. {@code lima curate mix}
@@ -46,6 +47,22 @@ public interface Selector {
     List<Example> out = new ArrayList<>(indices.length);
     for (int i : indices) out.add(pool.get(i));
     return out;
+  }
+
+  /** How a diversity rule picks: the indices of up to {@code k} prompts (k >= 1) given their TF-IDF vectors. */
+  @FunctionalInterface
+  interface PromptVectorPick {
+    int[] pick(TfIdfVectors prompts, int k);
+  }
+
+  /**
+   * A selection over TF-IDF vectors of the pool's prompts ({@code max-min}, {@code mmr}): up to {@code k}
+   * examples in the order {@code pick} gives; none when {@code k} or the pool is 0.
+   */
+  static List<Example> byPromptVectors(List<Example> pool, int k, PromptVectorPick pick) {
+    int n = limit(k, pool);
+    if (n == 0) return new ArrayList<>();
+    return at(pool, pick.pick(TfIdfVectors.of(pool.stream().map(Example::prompt).toList()), n));
   }
 
   /**

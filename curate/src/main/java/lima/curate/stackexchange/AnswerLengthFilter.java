@@ -1,5 +1,6 @@
 package lima.curate.stackexchange;
 
+import lima.core.LengthBounds;
 import lima.core.Verdict;
 
 /**
@@ -11,7 +12,7 @@ public record AnswerLengthFilter(int min, int max) implements PairFilter {
   public static final String NAME = "length";
 
   public AnswerLengthFilter {
-    if (min < 0 || max < min) throw new IllegalArgumentException("bad answer length bounds: " + min + ".." + max);
+    LengthBounds.require(min, max, "bad answer length bounds: " + min + ".." + max);
   }
 
   @Override
@@ -22,9 +23,6 @@ public record AnswerLengthFilter(int min, int max) implements PairFilter {
   @Override
   public Verdict test(QaPair p) {
     if (p.answer().oversized()) return Verdict.drop("too_long", "oversized HTML", max);
-    int n = p.answerMarkdown().length();
-    if (n < min) return Verdict.drop("too_short", n, min);
-    if (n > max) return Verdict.drop("too_long", n, max);
-    return Verdict.KEEP;
+    return LengthBounds.check(p.answerMarkdown().length(), min, max);
   }
 }

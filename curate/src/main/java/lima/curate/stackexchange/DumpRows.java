@@ -64,12 +64,20 @@ final class DumpRows implements Closeable {
 
   @Override
   public void close() throws IOException {
+    close(xml, in);
+  }
+
+  /**
+   * Closes a StAX reader, then the stream below it (which the reader's close leaves open); an error
+   * closing the reader loses nothing and is ignored.
+   */
+  static void close(XMLStreamReader xml, Closeable below) throws IOException {
     try {
       xml.close();
     } catch (XMLStreamException e) {
       // closing only
     } finally {
-      in.close();
+      below.close();
     }
   }
 }

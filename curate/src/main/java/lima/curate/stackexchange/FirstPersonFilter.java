@@ -31,8 +31,7 @@ public record FirstPersonFilter(List<String> words) implements PairFilter {
 
   @Override
   public Verdict test(QaPair p) {
-    String w = firstPersonWord(p.answerMarkdown());
-    return w != null ? Verdict.drop("first_person", w) : Verdict.KEEP;
+    return Verdict.dropIfFound("first_person", firstPersonWord(p.answerMarkdown()));
   }
 
   /** The first first-person word in the prose of {@code markdown}, or null. */

@@ -60,8 +60,7 @@ public record OtherAnswersFilter(List<String> phrases) implements PairFilter {
 
   @Override
   public Verdict test(QaPair p) {
-    String ph = matchedPhrase(p.answerMarkdown());
-    return ph != null ? Verdict.drop("refers_to_other_answers", ph) : Verdict.KEEP;
+    return Verdict.dropIfFound("refers_to_other_answers", matchedPhrase(p.answerMarkdown()));
   }
 
   /** The first phrase found in the prose of {@code markdown}, or null. */

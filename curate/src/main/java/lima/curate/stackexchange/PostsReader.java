@@ -386,12 +386,6 @@ public final class PostsReader implements Closeable {
 
   @Override
   public void close() throws IOException {
-    try {
-      xml.close();
-    } catch (XMLStreamException e) {
-      // Closing never loses data here; the stream below is closed next.
-    } finally {
-      text.close();
-    }
+    DumpRows.close(xml, text);
   }
 }

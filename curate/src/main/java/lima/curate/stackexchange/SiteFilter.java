@@ -20,9 +20,10 @@ public record SiteFilter(SiteGroups groups) implements PairFilter {
 
   @Override
   public Verdict test(QaPair p) {
-    String group = groups.group(p.site());
-    if (group.equals(SiteGroups.EXCLUDED)) return Verdict.drop("site_excluded", p.site());
-    if (group.equals(SiteGroups.UNLISTED)) return Verdict.drop("site_not_in_table", p.site());
-    return Verdict.KEEP;
+    return switch (groups.group(p.site())) {
+      case SiteGroups.EXCLUDED -> Verdict.drop("site_excluded", p.site());
+      case SiteGroups.UNLISTED -> Verdict.drop("site_not_in_table", p.site());
+      default -> Verdict.KEEP;
+    };
   }
 }

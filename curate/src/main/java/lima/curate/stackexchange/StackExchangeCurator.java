@@ -274,17 +274,22 @@ public final class StackExchangeCurator {
     all.sort(RANK);
     for (Ranked k : all) {
       try (FileChannel ch = FileChannel.open(pairFiles.get(k.file()), StandardOpenOption.READ)) {
-        ByteBuffer b = ByteBuffer.allocate(k.length());
-        long pos = k.offset();
-        while (b.hasRemaining()) {
-          int n = ch.read(b, pos);
-          if (n < 0) throw new IOException(pairFiles.get(k.file()) + ": spill ends early");
-          pos += n;
-        }
-        out.add(Json.MAPPER.readValue(b.array(), Example.class));
+        out.add(readSpilled(ch, k));
       }
     }
     return out;
+  }
+
+  /** The example of a passing pair, read back from its place in the spill ({@code ch}: its pairs file). */
+  private Example readSpilled(FileChannel ch, Ranked k) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(k.length());
+    long pos = k.offset();
+    while (b.hasRemaining()) {
+      int n = ch.read(b, pos);
+      if (n < 0) throw new IOException(pairFiles.get(k.file()) + ": spill ends early");
+      pos += n;
+    }
+    return Json.MAPPER.readValue(b.array(), Example.class);
   }
 
   /** --dialogues: chains from the passing pairs and the comment threads (see {@link DialogueChains}). */
@@ -381,14 +386,7 @@ public final class StackExchangeCurator {
           ch = FileChannel.open(pairFiles.get(k.file()), StandardOpenOption.READ);
           channels.put(k.file(), ch);
         }
-        ByteBuffer b = ByteBuffer.allocate(k.length());
-        long pos = k.offset();
-        while (b.hasRemaining()) {
-          int n = ch.read(b, pos);
-          if (n < 0) throw new IOException(pairFiles.get(k.file()) + ": spill ends early");
-          pos += n;
-        }
-        Example e = Json.MAPPER.readValue(b.array(), Example.class);
+        Example e = readSpilled(ch, k);
         Map<String, Object> meta = new LinkedHashMap<>(e.meta());
         meta.put("site_rank", siteRank.get(k));
         w.write(e.withMeta(meta));

@@ -1,5 +1,6 @@
 package lima.curate.wikihow;
 
+import lima.core.LengthBounds;
 import lima.core.Verdict;
 
 /**
@@ -14,7 +15,7 @@ public record ArticleLengthFilter(long min, long max) implements WikiHowFilter<A
   public record Measured(long steps, long chars) {}
 
   public ArticleLengthFilter {
-    if (min < 0 || max < min) throw new IllegalArgumentException("bad length bounds: --min-chars " + min + " --max-chars " + max);
+    LengthBounds.require(min, max, "bad length bounds: --min-chars " + min + " --max-chars " + max);
   }
 
   @Override
@@ -25,8 +26,6 @@ public record ArticleLengthFilter(long min, long max) implements WikiHowFilter<A
   @Override
   public Verdict test(Measured m) {
     if (m.steps() == 0) return Verdict.drop("no_steps", 0, 1);
-    if (m.chars() < min) return Verdict.drop("too_short", m.chars(), min);
-    if (m.chars() > max) return Verdict.drop("too_long", m.chars(), max);
-    return Verdict.KEEP;
+    return LengthBounds.check(m.chars(), min, max);
   }
 }

@@ -42,24 +42,16 @@ public final class JudgePrompts {
 
   /** Absolute rating of one response (the paper's Figure 3 analysis). */
   public static final JudgePrompt ABSOLUTE =
-      new JudgePrompt(
+      rating(
           "absolute-v1",
-          SYSTEM,
           """
-          Below is a question a user asked an AI assistant and the assistant's response. Rate the response \
-          with one of three labels:
+          the response with one of three labels:
           - Fail: the response does not meet the requirements of the question (it is wrong, irrelevant, \
           unsafe without need, or leaves out what was asked).
           - Pass: the response meets the requirements of the question.
           - Excellent: the response meets the requirements and is excellent: correct, complete, clear and \
-          as helpful as one could wish.
-
-          [Question]
-          {question}
-
-          [Response]
-          {response}
-
+          as helpful as one could wish.""",
+          """
           First explain your reasoning in a few sentences. Then write your rating on the last line, exactly \
           one of:
           Rating: Fail
@@ -68,26 +60,32 @@ public final class JudgePrompts {
 
   /** The ablations' 1-6 helpfulness scale (wording from ../shared/LIMA.md, section 4). */
   public static final JudgePrompt LIKERT =
-      new JudgePrompt(
+      rating(
           "likert-v1",
-          SYSTEM,
           """
-          Below is a question a user asked an AI assistant and the assistant's response. Rate how helpful \
-          the response is on a scale from 1 to 6:
+          how helpful the response is on a scale from 1 to 6:
           1 = not helpful: the response is irrelevant, unclear or incomplete.
           2 = slightly helpful: it touches the question but leaves most of it unanswered or is hard to follow.
           3 = moderately helpful: relevant, clear and complete, but lacks detail.
           4 = helpful: relevant, clear, complete and with useful detail.
           5 = very helpful: complete and detailed, with some insight, and well organised.
           6 = highly helpful: complete, detailed, insightful and well organised, with headings or lists \
-          where they help.
-
-          [Question]
-          {question}
-
-          [Response]
-          {response}
-
+          where they help.""",
+          """
           First reason about the response step by step. Then write the rating, the number alone, on the \
           last line.""");
+
+  /**
+   * A prompt rating one response: the question and the response between the same opening ("... Rate "
+   * followed by {@code scale}) and {@code answer}, the instructions for the rating's form.
+   */
+  private static JudgePrompt rating(String id, String scale, String answer) {
+    return new JudgePrompt(
+        id,
+        SYSTEM,
+        "Below is a question a user asked an AI assistant and the assistant's response. Rate "
+            + scale
+            + "\n\n[Question]\n{question}\n\n[Response]\n{response}\n\n"
+            + answer);
+  }
 }

@@ -20,7 +20,7 @@ public final class DatasetInfo {
   private DatasetInfo() {}
 
   /** The tokenizer's vocabulary size (with the end-of-turn token), or 0 when unknown. */
-  static int vocab(Path dataDir) throws IOException {
+  public static int vocab(Path dataDir) throws IOException {
     Path f = dataDir.resolve("dataset.json");
     if (!Files.isRegularFile(f)) return 0;
     return Json.MAPPER.readTree(f.toFile()).path("vocab_size").asInt(0);

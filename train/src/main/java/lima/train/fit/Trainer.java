@@ -59,16 +59,8 @@ public final class Trainer {
   public Result run(Path modelDir, Path dataDir, RunDir run, boolean resume) throws IOException {
     Path out = run.out();
     try (TokenizedDataset ds = TokenizedDataset.open(dataDir)) {
-      int n = ds.size();
-      if (n == 0) throw new UserException(dataDir + ": the tokenized dataset has no examples");
-      int[] targets = new int[n];
-      int longest = 0;
-      for (int i = 0; i < n; i++) {
-        TokenizedExample e = ds.get(i);
-        targets[i] = MaskedLoss.targets(e);
-        longest = Math.max(longest, e.length());
-      }
-      StepSchedule schedule = new StepSchedule(config, targets);
+      DatasetScan scan = DatasetScan.of(ds, dataDir);
+      StepSchedule schedule = new StepSchedule(config, scan.targets());
       long perEpoch = schedule.stepsPerEpoch();
       long total = schedule.totalSteps();
       Device device = config.device().equals("gpu") ? Device.gpu() : Device.cpu();
@@ -85,7 +77,7 @@ public final class Trainer {
 
       try (NDManager manager = NDManager.newBaseManager(device);
           TrainableModel model = loader.load(resumeFrom != null ? resumeFrom : modelDir, manager, device, config, minVocab)) {
-        checkLengths(config.maxLen(), dataDir, longest, model.maxPositions());
+        checkLengths(config.maxLen(), dataDir, scan.longest(), model.maxPositions());
         List<AdamW.Param> params = new ArrayList<>();
         model.parameters().forEach((name, w) -> {
           w.setRequiresGradient(true);
@@ -136,6 +128,26 @@ public final class Trainer {
           return new Result(doneSteps, total, true, metrics.lastLoss(), metrics.all());
         }
       }
+    }
+  }
+
+  /**
+   * What both engines read of a tokenized dataset before training: each example's trained targets (for the
+   * step schedule) and the longest example's tokens (for {@link #checkLengths}).
+   */
+  public record DatasetScan(int[] targets, int longest) {
+    /** Reads every example of {@code ds}; an empty dataset is refused. */
+    public static DatasetScan of(TokenizedDataset ds, Path dataDir) {
+      int n = ds.size();
+      if (n == 0) throw new UserException(dataDir + ": the tokenized dataset has no examples");
+      int[] targets = new int[n];
+      int longest = 0;
+      for (int i = 0; i < n; i++) {
+        TokenizedExample e = ds.get(i);
+        targets[i] = MaskedLoss.targets(e);
+        longest = Math.max(longest, e.length());
+      }
+      return new DatasetScan(targets, longest);
     }
   }
 

@@ -17,10 +17,10 @@ import lima.core.Progress;
 import lima.core.RunDir;
 import lima.core.UserException;
 import lima.train.data.TokenizedDataset;
-import lima.train.data.TokenizedExample;
 import lima.train.fit.Checkpoints;
+import lima.train.fit.DatasetInfo;
+import lima.train.fit.FineTune;
 import lima.train.fit.LossChart;
-import lima.train.fit.MaskedLoss;
 import lima.train.fit.Metrics;
 import lima.train.fit.StepSchedule;
 import lima.train.fit.TrainConfig;
@@ -48,33 +48,19 @@ public final class FsdpEngine {
    */
   public static Trainer.Result run(TrainConfig c, Path model, Path data, Path out, boolean force, boolean resume, boolean printLaunch, PrintWriter w)
       throws IOException {
-    if (!Files.isDirectory(model)) throw new UserException(model + ": --model is not a folder");
-    if (!Files.isRegularFile(data.resolve(TokenizedDataset.INDEX)))
-      throw new UserException(data + ": --data is not a tokenized dataset (run lima tokenize first)");
+    FineTune.checkFolders(model, data);
     if (c.nodeRank() > 0 && !printLaunch) return follow(c, out, w);
     try (RunDir run = RunDir.open(new RunDir.Options(out, force || resume, c.seed(), -1))) {
-      c.toMap().forEach(run::config);
-      run.config("model", model.toString()).config("data", data.toString()).config("resume", resume);
-      run.input(model.resolve("config.json")).input(data.resolve(TokenizedDataset.INDEX));
-      if (Files.isRegularFile(data.resolve("dataset.json"))) run.input(data.resolve("dataset.json"));
-      run.upstream(data.resolve(RunDir.MANIFEST));
+      FineTune.recordInputs(run, c, model, data, resume);
 
       LlamaConfig mc = LlamaConfig.read(model);
       StepSchedule schedule;
       try (TokenizedDataset ds = TokenizedDataset.open(data)) {
-        int n = ds.size();
-        if (n == 0) throw new UserException(data + ": the tokenized dataset has no examples");
-        int[] targets = new int[n];
-        int longest = 0;
-        for (int i = 0; i < n; i++) {
-          TokenizedExample e = ds.get(i);
-          targets[i] = MaskedLoss.targets(e);
-          longest = Math.max(longest, e.length());
-        }
-        lima.train.fit.Trainer.checkLengths(c.maxLen(), data, longest, mc.maxPositionEmbeddings());
-        schedule = new StepSchedule(c, targets);
+        Trainer.DatasetScan scan = Trainer.DatasetScan.of(ds, data);
+        Trainer.checkLengths(c.maxLen(), data, scan.longest(), mc.maxPositionEmbeddings());
+        schedule = new StepSchedule(c, scan.targets());
       }
-      LlamaConfig grown = grown(mc, datasetVocab(data));
+      LlamaConfig grown = grown(mc, DatasetInfo.vocab(data));
       Checkpoints.Identity identity = new Checkpoints.Identity(ENGINE, Checkpoints.Identity.model(model), Checkpoints.Identity.dataset(data));
       Map<String, Object> fingerprint = new java.util.LinkedHashMap<>();
       fingerprint.put("engine", identity.engine());
@@ -185,11 +171,6 @@ public final class FsdpEngine {
     if (minVocab <= c.vocabSize()) return c;
     return new LlamaConfig(c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.intermediateSize(), c.rmsNormEps(),
         c.ropeTheta(), c.tieWordEmbeddings(), c.bosTokenId(), c.eosTokenIds(), c.maxPositionEmbeddings(), minVocab, c.headDim(), c.torchDtype());
-  }
-
-  private static int datasetVocab(Path data) throws IOException {
-    Path f = data.resolve("dataset.json");
-    return Files.isRegularFile(f) ? Json.MAPPER.readTree(f.toFile()).path("vocab_size").asInt(0) : 0;
   }
 
 

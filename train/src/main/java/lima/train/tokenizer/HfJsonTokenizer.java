@@ -17,16 +17,13 @@ import lima.core.Json;
  * vocabulary (for id/piece lookups) is read from the same JSON. Note: the tokenizers library matches
  * added tokens inside text, so a literal {@code </s>} in text becomes the EOS id.
  */
-public final class HfJsonTokenizer implements LimaTokenizer {
-  private final Path source;
+public final class HfJsonTokenizer extends BaseTokenizer {
   private final HuggingFaceTokenizer tok;
   private final Map<String, Integer> vocab;
   private final String[] pieces;
-  private final int bos, eos, unk;
-  private final Map<String, Integer> specials;
 
   public HfJsonTokenizer(Path jsonFile, SpecialTokens st) throws IOException {
-    this.source = jsonFile;
+    super(jsonFile, "tokenizer.json");
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(jsonFile.toFile());
@@ -64,16 +61,9 @@ public final class HfJsonTokenizer implements LimaTokenizer {
     } catch (RuntimeException e) {
       throw new BadInputException(jsonFile + ": the tokenizers library refused it (" + e.getMessage() + ")");
     }
-    this.bos = idOr(st.bos(), "<s>");
-    this.eos = idOr(st.eos(), "</s>");
-    this.unk = idOr(st.unk(), "<unk>");
-    Map<String, Integer> sp = st.resolve(this::id);
+    Map<String, Integer> sp = resolveSpecials(st);
     added.forEach(sp::putIfAbsent);
-    this.specials = Collections.unmodifiableMap(sp);
-  }
-
-  private int idOr(String configured, String fallback) {
-    return configured != null ? id(configured) : id(fallback);
+    setSpecials(sp);
   }
 
   @Override
@@ -105,36 +95,6 @@ public final class HfJsonTokenizer implements LimaTokenizer {
   public int id(String piece) {
     Integer i = vocab.get(piece);
     return i == null ? -1 : i;
-  }
-
-  @Override
-  public int bos() {
-    return bos;
-  }
-
-  @Override
-  public int eos() {
-    return eos;
-  }
-
-  @Override
-  public int unk() {
-    return unk;
-  }
-
-  @Override
-  public Map<String, Integer> specialTokens() {
-    return specials;
-  }
-
-  @Override
-  public String kind() {
-    return "tokenizer.json";
-  }
-
-  @Override
-  public Path source() {
-    return source;
   }
 
   @Override

@@ -18,8 +18,7 @@ import lima.core.BadInputException;
  * such as an {@code <|eot|>} added for fine-tuning). Text is encoded as plain text: an added token's
  * string inside user text is not turned into its id.
  */
-public final class SentencePieceTokenizer implements LimaTokenizer {
-  private final Path source;
+public final class SentencePieceTokenizer extends BaseTokenizer {
   private final SpTokenizer sp;
   private final SpProcessor proc;
   private final int spSize;
@@ -28,11 +27,9 @@ public final class SentencePieceTokenizer implements LimaTokenizer {
   private final Map<Integer, String> addedById;
   private final Map<String, Integer> addedByContent;
   private final java.util.Set<Integer> skipOnDecode;
-  private final int bos, eos, unk;
-  private final Map<String, Integer> specials;
 
   public SentencePieceTokenizer(Path modelFile, SpecialTokens st) throws IOException {
-    this.source = modelFile;
+    super(modelFile, "sentencepiece");
     try {
       this.sp = new SpTokenizer(modelFile);
     } catch (RuntimeException e) {
@@ -54,21 +51,13 @@ public final class SentencePieceTokenizer implements LimaTokenizer {
       if (!byId.containsKey(i)) throw new BadInputException(modelFile.resolveSibling("tokenizer_config.json") + ": added token ids must follow the " + spSize + " SentencePiece pieces without gaps (missing " + i + ")");
     this.addedById = Collections.unmodifiableMap(byId);
     this.addedByContent = Collections.unmodifiableMap(byContent);
-    this.bos = idOr(st.bos(), "<s>");
-    this.eos = idOr(st.eos(), "</s>");
-    this.unk = idOr(st.unk(), "<unk>");
-    Map<String, Integer> sp2 = st.resolve(this::id);
-    for (int s : new int[] {bos, eos, unk}) if (s >= 0) sp2.putIfAbsent(piece(s), s);
-    this.specials = Collections.unmodifiableMap(sp2);
-    java.util.Set<Integer> skip = new java.util.HashSet<>(specials.values());
+    Map<String, Integer> sp2 = resolveSpecials(st);
+    for (int s : new int[] {bos(), eos(), unk()}) if (s >= 0) sp2.putIfAbsent(piece(s), s);
+    setSpecials(sp2);
+    java.util.Set<Integer> skip = new java.util.HashSet<>(specialTokens().values());
     for (int i = 0; i < spSize; i++) if (model.types().get(i) == SentencePieceModel.CONTROL) skip.add(i);
-    skip.remove(unk);
+    skip.remove(unk());
     this.skipOnDecode = Collections.unmodifiableSet(skip);
-  }
-
-  private int idOr(String configured, String fallback) {
-    if (configured != null) return id(configured);
-    return id(fallback);
   }
 
   @Override
@@ -140,36 +129,6 @@ public final class SentencePieceTokenizer implements LimaTokenizer {
     if (a != null) return a;
     Integer id = pieceIds.get(piece);
     return id == null ? -1 : id;
-  }
-
-  @Override
-  public int bos() {
-    return bos;
-  }
-
-  @Override
-  public int eos() {
-    return eos;
-  }
-
-  @Override
-  public int unk() {
-    return unk;
-  }
-
-  @Override
-  public Map<String, Integer> specialTokens() {
-    return specials;
-  }
-
-  @Override
-  public String kind() {
-    return "sentencepiece";
-  }
-
-  @Override
-  public Path source() {
-    return source;
   }
 
   @Override

@@ -47,26 +47,25 @@ public final class TokenizerFiles {
       ArrayNode added = obj.has("added_tokens") && obj.get("added_tokens").isArray() ? (ArrayNode) obj.get("added_tokens") : obj.putArray("added_tokens");
       ObjectNode a = added.addObject();
       a.put("id", id);
-      a.put("content", content);
-      a.put("single_word", false);
-      a.put("lstrip", false);
-      a.put("rstrip", false);
-      a.put("normalized", false);
-      a.put("special", true);
+      addedToken(a, content, "single_word", "lstrip", "rstrip", "normalized");
       // Keep tokenizer.json's own key order (not Json.MAPPER's sorted maps).
       AtomicFiles.writeString(json, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(obj) + "\n");
     }
     Path cfg = dir.resolve("tokenizer_config.json");
     ObjectNode c = Files.isRegularFile(cfg) && Json.MAPPER.readTree(cfg.toFile()) instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
     ObjectNode dec = c.has("added_tokens_decoder") && c.get("added_tokens_decoder").isObject() ? (ObjectNode) c.get("added_tokens_decoder") : c.putObject("added_tokens_decoder");
-    ObjectNode e = dec.putObject(Integer.toString(id));
-    e.put("content", content);
-    e.put("lstrip", false);
-    e.put("normalized", false);
-    e.put("rstrip", false);
-    e.put("single_word", false);
-    e.put("special", true);
+    addedToken(dec.putObject(Integer.toString(id)), content, "lstrip", "normalized", "rstrip", "single_word");
     AtomicFiles.writeString(cfg, Json.PRETTY.writeValueAsString(c) + "\n");
     return id;
+  }
+
+  /**
+   * An added special token's entry: its content, the matching flags {@code off} (false) in the order given
+   * (each file keeps its own key order), then {@code special: true}.
+   */
+  private static void addedToken(ObjectNode entry, String content, String... off) {
+    entry.put("content", content);
+    for (String flag : off) entry.put(flag, false);
+    entry.put("special", true);
   }
 }
