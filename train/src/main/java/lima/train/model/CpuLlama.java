@@ -3,9 +3,7 @@ package lima.train.model;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -311,13 +309,14 @@ public final class CpuLlama implements Decoder {
     });
   }
 
-  /** Shuffles that bring lane i + w to lane i, for w = L/2, L/4, .., 1. */
-  private static final List<VectorShuffle<Float>> HALVES = halves();
+  /**
+   * Shuffles that bring lane i + w to lane i, for w = 8, 4, 2, 1, as constants: a shuffle the JIT cannot see
+   * as a constant (one read from a list) made the attention scores 3.5x slower.
+   */
+  private static final VectorShuffle<Float> DOWN8 = down(8), DOWN4 = down(4), DOWN2 = down(2), DOWN1 = down(1);
 
-  private static List<VectorShuffle<Float>> halves() {
-    List<VectorShuffle<Float>> h = new ArrayList<>();
-    for (int w = L / 2; w >= 1; w /= 2) h.add(VectorShuffle.iota(S, w, 1, true));
-    return List.copyOf(h);
+  private static VectorShuffle<Float> down(int w) {
+    return VectorShuffle.iota(S, w % L, 1, true);
   }
 
   /**
@@ -325,8 +324,19 @@ public final class CpuLlama implements Decoder {
    * adds the vector to itself shifted down by w lanes; the lanes at and above w are not used again).
    */
   private static float lanes(FloatVector v) {
-    for (VectorShuffle<Float> h : HALVES) v = v.add(v.rearrange(h));
+    if (L > 16) return lanesAnyWidth(v);
+    if (L == 16) v = v.add(v.rearrange(DOWN8));
+    if (L >= 8) v = v.add(v.rearrange(DOWN4));
+    if (L >= 4) v = v.add(v.rearrange(DOWN2));
+    if (L >= 2) v = v.add(v.rearrange(DOWN1));
     return v.lane(0);
+  }
+
+  /** {@link #lanes} for vectors of more than 16 floats (wider than AVX-512), the same order. */
+  private static float lanesAnyWidth(FloatVector v) {
+    float[] t = v.toArray();
+    for (int w = L / 2; w >= 1; w /= 2) for (int j = 0; j < w; j++) t[j] += t[j + w];
+    return t[0];
   }
 
   /**
@@ -335,6 +345,23 @@ public final class CpuLlama implements Decoder {
    * then the scalar tail.
    */
   static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    // Head sizes of four or eight vectors (64 and 128 floats with AVX-512) without the loop: the same sums in
+    // the same order, 3x faster (measured: the JIT keeps the loop's vector sums in memory).
+    if (len == 4 * L || len == 8 * L) {
+      FloatVector z = FloatVector.zero(S);
+      FloatVector s0 = FloatVector.fromArray(S, a, aOff).fma(FloatVector.fromArray(S, b, bOff), z);
+      FloatVector s1 = FloatVector.fromArray(S, a, aOff + L).fma(FloatVector.fromArray(S, b, bOff + L), z);
+      FloatVector s2 = FloatVector.fromArray(S, a, aOff + 2 * L).fma(FloatVector.fromArray(S, b, bOff + 2 * L), z);
+      FloatVector s3 = FloatVector.fromArray(S, a, aOff + 3 * L).fma(FloatVector.fromArray(S, b, bOff + 3 * L), z);
+      if (len == 8 * L) {
+        int a4 = aOff + 4 * L, b4 = bOff + 4 * L;
+        s0 = FloatVector.fromArray(S, a, a4).fma(FloatVector.fromArray(S, b, b4), s0);
+        s1 = FloatVector.fromArray(S, a, a4 + L).fma(FloatVector.fromArray(S, b, b4 + L), s1);
+        s2 = FloatVector.fromArray(S, a, a4 + 2 * L).fma(FloatVector.fromArray(S, b, b4 + 2 * L), s2);
+        s3 = FloatVector.fromArray(S, a, a4 + 3 * L).fma(FloatVector.fromArray(S, b, b4 + 3 * L), s3);
+      }
+      return lanes(s0.add(s1).add(s2.add(s3)));
+    }
     int i = 0;
     float sum = 0f;
     if (len >= L) {

@@ -66,7 +66,6 @@ final class PackedMatrix {
     int base = p * cols * P, j = p * P;
     boolean whole = n == 0 || out[0].length >= j + P;
     int i = 0;
-    if (whole) for (; i + 8 <= n; i += 8) eight(base, in, i, out, j);
     if (whole) for (; i + 4 <= n; i += 4) four(base, in[i], in[i + 1], in[i + 2], in[i + 3], out[i], out[i + 1], out[i + 2], out[i + 3], j);
     for (; i < n; i++) {
       if (whole) {
@@ -76,47 +75,6 @@ final class PackedMatrix {
         System.arraycopy(spill, 0, out[i], j, Math.min(P, out[i].length - j));
       }
     }
-  }
-
-  /**
-   * One panel times eight inputs {@code in[i..i+8)}, in two halves of two vectors of rows: 16 vector sums, so
-   * that the panel streams from memory once while the fused multiply-adds of all eight inputs run (four inputs
-   * at a time would stream it, then read it again from the cache for the next four).
-   */
-  private void eight(int base, float[][] in, int i, float[][] out, int j) {
-    float[] x0 = in[i], x1 = in[i + 1], x2 = in[i + 2], x3 = in[i + 3], x4 = in[i + 4], x5 = in[i + 5], x6 = in[i + 6], x7 = in[i + 7];
-    float[] w = data;
-    for (int half = 0; half < 2 * L; half += L) {
-      int off = 2 * half; // 0, then 2L: the panel's first two vectors of rows, then the last two
-      FloatVector z = FloatVector.zero(S);
-      FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z, b6 = z, b7 = z;
-      for (int k = 0, q = base + off; k < cols; k++, q += P) {
-        FloatVector wa = FloatVector.fromArray(S, w, q), wb = FloatVector.fromArray(S, w, q + L);
-        // Two inputs a line (a: the first vector of rows, b: the second; 0-7: the inputs).
-        FloatVector v0 = FloatVector.broadcast(S, x0[k]), v1 = FloatVector.broadcast(S, x1[k]);
-        a0 = wa.fma(v0, a0); b0 = wb.fma(v0, b0); a1 = wa.fma(v1, a1); b1 = wb.fma(v1, b1);
-        FloatVector v2 = FloatVector.broadcast(S, x2[k]), v3 = FloatVector.broadcast(S, x3[k]);
-        a2 = wa.fma(v2, a2); b2 = wb.fma(v2, b2); a3 = wa.fma(v3, a3); b3 = wb.fma(v3, b3);
-        FloatVector v4 = FloatVector.broadcast(S, x4[k]), v5 = FloatVector.broadcast(S, x5[k]);
-        a4 = wa.fma(v4, a4); b4 = wb.fma(v4, b4); a5 = wa.fma(v5, a5); b5 = wb.fma(v5, b5);
-        FloatVector v6 = FloatVector.broadcast(S, x6[k]), v7 = FloatVector.broadcast(S, x7[k]);
-        a6 = wa.fma(v6, a6); b6 = wb.fma(v6, b6); a7 = wa.fma(v7, a7); b7 = wb.fma(v7, b7);
-      }
-      int o = j + off;
-      pair(a0, b0, out[i], o);
-      pair(a1, b1, out[i + 1], o);
-      pair(a2, b2, out[i + 2], o);
-      pair(a3, b3, out[i + 3], o);
-      pair(a4, b4, out[i + 4], o);
-      pair(a5, b5, out[i + 5], o);
-      pair(a6, b6, out[i + 6], o);
-      pair(a7, b7, out[i + 7], o);
-    }
-  }
-
-  private static void pair(FloatVector a, FloatVector b, float[] o, int j) {
-    a.intoArray(o, j);
-    b.intoArray(o, j + L);
   }
 
   /** One panel times four inputs: 16 vector sums. */

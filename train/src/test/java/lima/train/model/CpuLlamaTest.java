@@ -109,6 +109,35 @@ class CpuLlamaTest {
   }
 
   @Test
+  void attentionDotProductsAddInTheDocumentedOrderForEveryLength() {
+    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    SplittableRandom r = new SplittableRandom(5);
+    // Below a vector, ragged, and the head sizes with a loop-free path (4 and 8 vectors: 64 and 128 on AVX-512).
+    for (int len : new int[] {lanes - 1, 3 * lanes + 5, 4 * lanes, 8 * lanes, 9 * lanes + 3}) {
+      float[] a = new float[len + 3], b = new float[len + 7];
+      for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+      for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+      // Four lane-wise accumulators over blocks of four vectors, then a single vector at a time into the
+      // first; combined (0+1)+(2+3); lanes halved pairwise; the scalar tail.
+      float[][] acc = new float[4][lanes];
+      int i = 0;
+      if (len >= lanes) {
+        for (; i + 4 * lanes <= len; i += 4 * lanes) for (int m = 0; m < 4; m++) for (int l = 0; l < lanes; l++) acc[m][l] = Math.fma(a[3 + i + m * lanes + l], b[7 + i + m * lanes + l], acc[m][l]);
+        for (; i + lanes <= len; i += lanes) for (int l = 0; l < lanes; l++) acc[0][l] = Math.fma(a[3 + i + l], b[7 + i + l], acc[0][l]);
+      }
+      float want = 0f;
+      if (len >= lanes) {
+        float[] t = new float[lanes];
+        for (int l = 0; l < lanes; l++) t[l] = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
+        for (int w = lanes / 2; w >= 1; w /= 2) for (int j = 0; j < w; j++) t[j] += t[j + w];
+        want = t[0];
+      }
+      for (; i < len; i++) want = Math.fma(a[3 + i], b[7 + i], want);
+      assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(CpuLlama.dot(a, 3, b, 7, len)), "length " + len);
+    }
+  }
+
+  @Test
   void packedProductsEqualOneFusedMultiplyAddAtATimeWhateverTheNumberOfInputs() {
     SplittableRandom r = new SplittableRandom(9);
     // Rows: within one panel, exactly one, and ragged; columns: below, at and past a vector length.
