@@ -54,8 +54,10 @@ public final class CpuLlama implements Decoder {
   private float[][] x, xb, q, k, v, att, hb, hb2, xo;
   private final float[][] scores;
   private final float[][] spill;
-  /** The next panel of a product, the next (row, head) of attention: handed to whichever thread asks first. */
-  private final AtomicInteger nextPanel = new AtomicInteger(), nextTask = new AtomicInteger();
+  /** The next (row, head) of attention, handed to whichever thread asks first. */
+  private final AtomicInteger nextTask = new AtomicInteger();
+  /** The panels of a product: a contiguous run for each thread, the ends shared (measured faster than one counter). */
+  private final Ranges panels;
 
   private record Layer(float[] attnNorm, PackedMatrix wq, PackedMatrix wk, PackedMatrix wv, PackedMatrix wo, float[] ffnNorm, PackedMatrix w1, PackedMatrix w2,
       PackedMatrix w3) {}
@@ -88,6 +90,7 @@ public final class CpuLlama implements Decoder {
     invFreq = new float[hd / 2];
     for (int i = 0; i < hd / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / (float) hd));
     workers = new Workers(threads);
+    panels = new Ranges(threads);
     scores = new float[threads][];
     spill = new float[threads][PackedMatrix.P];
   }
@@ -296,12 +299,12 @@ public final class CpuLlama implements Decoder {
   private void matmul3(float[][] o1, PackedMatrix w1, float[][] o2, PackedMatrix w2, float[][] o3, PackedMatrix w3, float[][] in, int n) {
     int p1 = w1.panels, p2 = w2 == null ? 0 : w2.panels, p3 = w3 == null ? 0 : w3.panels;
     int total = p1 + p2 + p3;
-    // Panels are handed out one at a time to whichever thread is free (the cores do not stream memory
-    // equally fast); each panel is computed whole by one thread, so the results do not depend on who took it.
-    nextPanel.set(0);
+    // Each thread streams its own contiguous run of panels, then helps the others from their ends
+    // (Ranges); each panel is computed whole by one thread, so the results do not depend on who took it.
+    panels.reset(total);
     workers.run(t -> {
       float[] sp = spill[t];
-      for (int g = nextPanel.getAndIncrement(); g < total; g = nextPanel.getAndIncrement()) {
+      for (int g = panels.next(t); g >= 0; g = panels.next(t)) {
         if (g < p1) w1.multiply(g, in, n, o1, sp);
         else if (g < p1 + p2) w2.multiply(g - p1, in, n, o2, sp);
         else w3.multiply(g - p1 - p2, in, n, o3, sp);
