@@ -134,6 +134,15 @@ class CpuLlamaTest {
       }
       for (; i < len; i++) want = Math.fma(a[3 + i], b[7 + i], want);
       assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(CpuLlama.dot(a, 3, b, 7, len)), "length " + len);
+      // Many keys at once (four at a time, then one by one) give each key's own dot product, bit for bit.
+      int stride = len + 5;
+      for (int n : new int[] {1, 3, 4, 9}) {
+        float[] keys = new float[2 + n * stride];
+        for (int e = 0; e < keys.length; e++) keys[e] = (float) r.nextGaussian();
+        float[] sc = new float[n];
+        CpuLlama.dots(a, 3, keys, 2, stride, len, n, sc);
+        for (int j = 0; j < n; j++) assertEquals(Float.floatToIntBits(CpuLlama.dot(a, 3, keys, 2 + j * stride, len)), Float.floatToIntBits(sc[j]), "length " + len + ", key " + j + " of " + n);
+      }
     }
   }
 
