@@ -22,7 +22,7 @@ final class Ranges {
 
   /** Cuts [0, n) into one nearly equal range a thread (before the team starts on it). */
   void reset(int n) {
-    for (int t = 0; t < size; t++) state.set(t * STRIDE, pack((int) ((long) n * t / size), (int) ((long) n * (t + 1) / size)));
+    for (int t = 0; t < size; t++) state.set(t * STRIDE, pack(Workers.cut(n, t, size), Workers.cut(n, t + 1, size)));
   }
 
   /** The next item for thread {@code t}: the front of its own range, else the back of another's; -1 when none is left. */

@@ -88,7 +88,12 @@ final class Workers implements AutoCloseable {
 
   /** First index of part {@code p} when [0, n) is cut into {@link #size} nearly equal parts. */
   int from(int p, int n) {
-    return (int) ((long) n * p / size);
+    return cut(n, p, size);
+  }
+
+  /** First index of part {@code p} when [0, n) is cut into {@code parts} nearly equal parts. */
+  static int cut(int n, int p, int parts) {
+    return (int) ((long) n * p / parts);
   }
 
   @Override
