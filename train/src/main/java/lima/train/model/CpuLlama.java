@@ -143,10 +143,15 @@ public final class CpuLlama implements Decoder {
     return new State(this);
   }
 
-  /** Keys and values of one sequence, per layer, position-major ({@code [position][kvHeads * headDim]}), grown by doubling. */
+  /**
+   * Keys and values of one sequence, per layer, head-major ({@code [kvHead][position][headDim]}: the positions one
+   * head of attention reads lie one after another), grown by doubling.
+   */
   public static final class State implements Decoder.State {
     private final CpuLlama owner;
     private final float[][] keys, values;
+    /** Positions each head's block holds. */
+    private int cap;
     private int length;
 
     private State(CpuLlama m) {
@@ -166,15 +171,24 @@ public final class CpuLlama implements Decoder {
     }
 
     private void ensure(int positions) {
-      int have = keys[0] == null ? 0 : keys[0].length / owner.kvDim;
+      int have = keys[0] == null ? 0 : cap;
       if (positions <= have) return;
-      int cap = Math.max(64, have);
-      while (cap < positions) cap *= 2;
-      cap = Math.min(cap, owner.maxPos);
+      int grown = Math.max(64, have);
+      while (grown < positions) grown *= 2;
+      grown = Math.min(grown, owner.maxPos);
       for (int l = 0; l < keys.length; l++) {
-        keys[l] = keys[l] == null ? new float[cap * owner.kvDim] : Arrays.copyOf(keys[l], cap * owner.kvDim);
-        values[l] = values[l] == null ? new float[cap * owner.kvDim] : Arrays.copyOf(values[l], cap * owner.kvDim);
+        keys[l] = regrow(keys[l], have, grown);
+        values[l] = regrow(values[l], have, grown);
       }
+      cap = grown;
+    }
+
+    /** A head-major block of {@code grown} positions a head holding the first {@link #length} of {@code old}'s. */
+    private float[] regrow(float[] old, int have, int grown) {
+      int hd = owner.hd;
+      float[] a = new float[owner.kvHeads * grown * hd];
+      if (old != null) for (int h = 0; h < owner.kvHeads; h++) System.arraycopy(old, h * have * hd, a, h * grown * hd, length * hd);
+      return a;
     }
 
     @Override
@@ -253,8 +267,10 @@ public final class CpuLlama implements Decoder {
         rope(q[i], heads, cos[i], sin[i]);
         rope(k[i], kvHeads, cos[i], sin[i]);
         State state = (State) st[rowSeq[i]];
-        System.arraycopy(k[i], 0, state.keys[layer], rowPos[i] * kvDim, kvDim);
-        System.arraycopy(v[i], 0, state.values[layer], rowPos[i] * kvDim, kvDim);
+        for (int h = 0, at = rowPos[i] * hd; h < kvHeads; h++, at += state.cap * hd) {
+          System.arraycopy(k[i], h * hd, state.keys[layer], at, hd);
+          System.arraycopy(v[i], h * hd, state.values[layer], at, hd);
+        }
       });
       attention(st, l, rows, rowSeq, rowPos);
       matmul3(xo, w.wo, null, null, null, null, att, rows);
@@ -431,24 +447,23 @@ public final class CpuLlama implements Decoder {
         int i = t / heads, h = t % heads;
         State state = (State) st[rowSeq[i]];
         float[] keys = state.keys[l], values = state.values[l];
-        int kvOff = (h / g) * hd;
+        int kvOff = (h / g) * state.cap * hd;
         int upto = rowPos[i];
         float[] qi = q[i];
         float max = Float.NEGATIVE_INFINITY;
-        dots(qi, h * hd, keys, kvOff, kvDim, hd, upto + 1, sc);
+        dots(qi, h * hd, keys, kvOff, hd, hd, upto + 1, sc);
         for (int j = 0; j <= upto; j++) {
           float s = sc[j] * scale;
           sc[j] = s;
           if (s > max) max = s;
         }
+        int e = 0;
+        for (FloatVector m = FloatVector.broadcast(S, max); e + L <= upto + 1; e += L) Exp.exp(FloatVector.fromArray(S, sc, e).sub(m)).intoArray(sc, e);
+        for (; e <= upto; e++) sc[e] = Exp.exp(sc[e] - max);
         float sum = 0f;
-        for (int j = 0; j <= upto; j++) {
-          float e = (float) Math.exp(sc[j] - max);
-          sc[j] = e;
-          sum += e;
-        }
+        for (int j = 0; j <= upto; j++) sum += sc[j];
         for (int j = 0; j <= upto; j++) sc[j] = sc[j] / sum;
-        weighted(att[i], h * hd, sc, upto + 1, values, kvOff, kvDim, hd);
+        weighted(att[i], h * hd, sc, upto + 1, values, kvOff, hd, hd);
       }
     });
   }
