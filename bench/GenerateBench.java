@@ -105,23 +105,38 @@ public class GenerateBench {
       g.generateAll(warm, batch, (r, i) -> {});
       List<Generator.Job> jobs = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) jobs.add(new Generator.Job(prompts.get(i), GREEDY.withMaxNewTokens(maxNew), new SplittableRandom(i), TokenListener.NONE));
-      Generation[] res = new Generation[jobs.size()];
+      // Best of `repeat` runs (the quickest), as for batch 1: a shared machine's other work only ever slows a run.
+      int repeat = Integer.parseInt(System.getenv().getOrDefault("GENERATE_BENCH_REPEAT", "3"));
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      long c0 = os.getProcessCpuTime();
-      long t0 = System.nanoTime();
-      g.generateAll(jobs, batch, (r, i) -> res[i] = r);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      double cpu = (os.getProcessCpuTime() - c0) / 1e9;
+      double secs = Double.MAX_VALUE, cpu = 0;
+      List<String> runs = new ArrayList<>();
+      String hash = null;
       long tokens = 0;
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (Generation r : res) {
-        tokens += r.completionTokens();
-        for (int id : r.completionIds()) md.update(Integer.toString(id).getBytes(StandardCharsets.US_ASCII));
-        md.update((byte) '\n');
+      for (int run = 0; run < repeat; run++) {
+        Generation[] res = new Generation[jobs.size()];
+        long c0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        g.generateAll(jobs, batch, (r, i) -> res[i] = r);
+        double s = (System.nanoTime() - t0) / 1e9;
+        double c = (os.getProcessCpuTime() - c0) / 1e9;
+        runs.add(String.format(Locale.ROOT, "%.1f", s));
+        tokens = 0;
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (Generation r : res) {
+          tokens += r.completionTokens();
+          for (int id : r.completionIds()) md.update(Integer.toString(id).getBytes(StandardCharsets.US_ASCII));
+          md.update((byte) '\n');
+        }
+        String h = HexFormat.of().formatHex(md.digest()).substring(0, 12);
+        if (hash != null && !hash.equals(h)) throw new IllegalStateException("run " + (run + 1) + " answered differently: " + h + " vs " + hash);
+        hash = h;
+        if (s < secs) {
+          secs = s;
+          cpu = c;
+        }
       }
-      String hash = HexFormat.of().formatHex(md.digest()).substring(0, 12);
-      System.out.printf(Locale.ROOT, "batch %2d: %d prompts, %d new tokens in %.1f s: %.1f tokens/s, %.1f prompts/min, answers sha256 %s (process CPU time %.1f s: %.1f ms a token)%n",
-          batch, res.length, tokens, secs, tokens / secs, res.length * 60 / secs, hash, cpu, cpu * 1000 / tokens);
+      System.out.printf(Locale.ROOT, "batch %2d: %d prompts, %d new tokens in %.1f s: %.1f tokens/s, %.1f prompts/min, answers sha256 %s (best of %d: %s s; process CPU time %.1f s: %.1f ms a token)%n",
+          batch, jobs.size(), tokens, secs, tokens / secs, jobs.size() * 60 / secs, hash, repeat, String.join(", ", runs), cpu, cpu * 1000 / tokens);
     }
   }
 }
