@@ -6,6 +6,8 @@
 #    on a prompt file of LIMA-like lengths (GENERATE_BENCH_PROMPTS prompts, default 32, each GENERATE_BENCH_NEW new
 #    tokens, default 64; GENERATE_BENCH_THREADS threads, default all cores), with a hash of the answers (equal hashes = identical answers at every batch size);
 #  - the same with transformers (static batches, left padding) from $LIMA_VENV, and the ratios.
+# Each figure is the best of several runs in one process (3 for batch 1; GENERATE_BENCH_REPEAT, default 3, for the
+# batched part, lima and transformers alike): other work on a shared machine only ever slows a run down.
 # Runs from the repo root after `make build`. Prints the load average: other jobs on the machine change the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
