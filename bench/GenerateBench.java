@@ -92,6 +92,12 @@ public class GenerateBench {
   }
 
   static void batch(Path dir, Path ids, int batch, int maxNew) throws Exception {
+    String rep = System.getenv().getOrDefault("GENERATE_BENCH_REPEAT", "3");
+    if (!rep.matches("[1-9][0-9]*")) {
+      System.err.println("generate.bench: GENERATE_BENCH_REPEAT must be a whole number of runs, at least 1; got '" + rep + "'");
+      System.exit(2);
+    }
+    int repeat = Integer.parseInt(rep);
     List<int[]> prompts = new ArrayList<>();
     for (String l : Files.readAllLines(ids)) {
       String[] p = l.replace("[", "").replace("]", "").split(",");
@@ -106,7 +112,6 @@ public class GenerateBench {
       List<Generator.Job> jobs = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) jobs.add(new Generator.Job(prompts.get(i), GREEDY.withMaxNewTokens(maxNew), new SplittableRandom(i), TokenListener.NONE));
       // Best of `repeat` runs (the quickest), as for batch 1: a shared machine's other work only ever slows a run.
-      int repeat = Integer.parseInt(System.getenv().getOrDefault("GENERATE_BENCH_REPEAT", "3"));
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       double secs = Double.MAX_VALUE, cpu = 0;
       List<String> runs = new ArrayList<>();

@@ -52,7 +52,10 @@ def batch(path, ids_file, size, maxnew, threads):
     prompts = [json.loads(l) for l in open(ids_file)]
     gen(m, torch.tensor([prompts[0]]), torch.ones(1, len(prompts[0]), dtype=torch.long), 4)
     # Best of GENERATE_BENCH_REPEAT runs (the quickest), as lima's batched runs.
-    repeat = int(os.environ.get("GENERATE_BENCH_REPEAT", "3"))
+    rep = os.environ.get("GENERATE_BENCH_REPEAT", "3")
+    if not rep.isdigit() or int(rep) < 1:
+        sys.exit(f"generate_hf: GENERATE_BENCH_REPEAT must be a whole number of runs, at least 1; got '{rep}'")
+    repeat = int(rep)
     secs, runs = float("inf"), []
     for _ in range(repeat):
         t0 = time.perf_counter()
